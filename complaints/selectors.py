@@ -1,0 +1,83 @@
+"""Screen-shaped reads. Each returns what its page needs, related rows already loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from complaints.models import EligibilityView, SuperComplaint
+from workflow.models import DueDateChange, TransitionLog
+
+
+def complaints_visible_to(user: Any) -> QuerySet[SuperComplaint]:
+    return SuperComplaint.objects.visible_to(user).select_related("organisation")
+
+
+def complaint_for_page(user: Any, pk: int) -> QuerySet[SuperComplaint]:
+    """The complaint with everything its page reads, restricted to what `user` may see."""
+    return (
+        SuperComplaint.objects.visible_to(user)
+        .filter(pk=pk)
+        .select_related("organisation", "created_by", "repeats__investigation", "investigation")
+        .prefetch_related(
+            "evidence",
+            "forces_concerned",
+            Prefetch(
+                "eligibility_views",
+                queryset=EligibilityView.objects.select_related("authority", "recorded_by").order_by("recorded_at", "pk"),
+            ),
+        )
+    )
+
+
+def intake_queue(user: Any) -> QuerySet[SuperComplaint]:
+    """HMICFRS's queue: everything awaiting a decision, the soonest acknowledgement due first."""
+    return SuperComplaint.objects.visible_to(user).awaiting_triage().select_related("organisation")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    by: str
+    organisation: str
+    text: str
+
+
+def timeline_for(complaint: SuperComplaint) -> list[TimelineEntry]:
+    """Every recorded event on the complaint, oldest first: transitions, views, moved due dates."""
+    states = dict(SuperComplaint.State.choices)
+    entries = [
+        TimelineEntry(
+            at=log.at,
+            title=f"{states.get(log.source, log.source)} → {states.get(log.target, log.target)}",
+            by=str(log.by),
+            organisation=log.organisation.name if log.organisation else "",
+            text=log.reason,
+        )
+        for log in TransitionLog.objects.for_object(complaint).select_related("by", "organisation")
+    ]
+    entries += [
+        TimelineEntry(
+            at=view.recorded_at,
+            title=f"{view.authority.display_name}: {view.get_view_display()}",
+            by=str(view.recorded_by),
+            organisation=view.authority.name,
+            text=view.reasons,
+        )
+        for view in complaint.eligibility_views.all()
+    ]
+    entries += [
+        TimelineEntry(
+            at=change.at,
+            title=f"{change.old_date:%d %B %Y} → {change.new_date:%d %B %Y}",
+            by="",
+            organisation="",
+            text=change.reason,
+        )
+        for change in DueDateChange.objects.for_object(complaint)
+    ]
+    return sorted(entries, key=lambda entry: entry.at)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts.views import home
+
+admin.site.site_header = "Super-complaints administration"
+admin.site.site_title = "Super-complaints"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("complaints/", include("complaints.urls")),
+    path("admin/", admin.site.urls),
+]

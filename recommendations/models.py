@@ -1,0 +1,1 @@
+"""Recommendations and recipients' responses: built by the recommendation-tracking issue."""
