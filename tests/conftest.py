@@ -1,0 +1,85 @@
+"""Named personas, one per role that matters to the intake workflow."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from accounts.models import Role
+from tests.factories import COLLEGE, HMICFRS, IOPC, UserFactory, org
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL-only tests (real row locking) are deselected, not skipped, on SQLite: the CI's
+    PostgreSQL run of `make test` runs them."""
+    if connection.vendor == "postgresql":
+        return
+    selected = [item for item in items if "postgres" not in item.keywords]
+    deselected = [item for item in items if "postgres" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _persona(username: str, slug: str, *roles: str):
+    return UserFactory(username=username, organisation=org(slug), roles=list(roles))
+
+
+@pytest.fixture
+def hestia_member(db):
+    return _persona("hestia_member", "hestia", Role.MEMBER)
+
+
+@pytest.fixture
+def hestia_colleague(db):
+    return _persona("hestia_colleague", "hestia", Role.MEMBER)
+
+
+@pytest.fixture
+def cwj_member(db):
+    return _persona("cwj_member", "centre-for-womens-justice", Role.MEMBER)
+
+
+@pytest.fixture
+def hmicfrs_triager(db):
+    return _persona("hmicfrs_triager", HMICFRS, Role.TRIAGER)
+
+
+@pytest.fixture
+def hmicfrs_approver(db):
+    return _persona("hmicfrs_approver", HMICFRS, Role.APPROVER)
+
+
+@pytest.fixture
+def college_approver(db):
+    return _persona("college_approver", COLLEGE, Role.APPROVER)
+
+
+@pytest.fixture
+def iopc_approver(db):
+    return _persona("iopc_approver", IOPC, Role.APPROVER)
+
+
+@pytest.fixture
+def iopc_investigator(db):
+    return _persona("iopc_investigator", IOPC, Role.INVESTIGATOR)
+
+
+@pytest.fixture
+def met_recipient(db):
+    return _persona("met_recipient", "metropolitan-police-service", Role.RECIPIENT)
+
+
+@pytest.fixture
+def commissioner_monitor(db):
+    return _persona("commissioner_monitor", "victims-commissioner-for-england-and-wales", Role.MONITOR)
+
+
+@pytest.fixture
+def approvers(hmicfrs_approver, college_approver, iopc_approver):
+    return {"hmicfrs": hmicfrs_approver, "college": college_approver, "iopc": iopc_approver}
