@@ -181,7 +181,8 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
             parts.append(_("needs the view of: %(bodies)s") % {"bodies": ", ".join(missing)})
         if disagreeing:
             parts.append(_("these authorities' recorded view differs: %(bodies)s") % {"bodies": ", ".join(disagreeing)})
-        return "; ".join(parts).capitalize() + "."
+        message = "; ".join(parts)
+        return message[:1].upper() + message[1:] + "."
 
     @condition(lambda self: self._missing_views_message(EligibilityView.View.ELIGIBLE))
     def all_authorities_find_eligible(self) -> bool:
