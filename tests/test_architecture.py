@@ -1,0 +1,33 @@
+"""Cheap guards on the one path every state change must take."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["accounts", "workflow", "complaints", "investigations", "recommendations", "config"]
+TRANSITIONS = ["submit", "acknowledge", "start_assessment", "decide_eligible", "decide_not_eligible", "withdraw"]
+
+
+def source_files():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_state_is_never_written_by_update():
+    pattern = re.compile(r"update\([^)]*\bstate\s*=")
+    offenders = [str(p) for p in source_files() if pattern.search(p.read_text())]
+
+    assert offenders == []
+
+
+def test_transitions_are_called_only_through_perform():
+    pattern = re.compile(r"\.(" + "|".join(TRANSITIONS) + r")\(\s*by=")
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in source_files()
+        if p.name not in ("services.py", "transitions.py") and pattern.search(p.read_text())
+    ]
+
+    assert offenders == []
