@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint fmt check-deploy assets browser clean
+.PHONY: install run test lint fmt check-deploy assets browser fonts clean
 
 install: $(VENV)/.installed static/build/.built
 
@@ -26,7 +26,7 @@ static/build/.built: node_modules/.installed frontend/build.mjs $(wildcard front
 
 assets: static/build/.built
 
-run: install
+run: install fonts
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
@@ -37,7 +37,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; fi; }
 
-test: install browser
+# PDFs are set in DejaVu Sans (Debian's fonts-dejavu-core), which has the Welsh letters ŵ and ŷ.
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else echo "DejaVu fonts are missing: run 'sudo apt-get install -y fonts-dejavu-core'"; exit 1; fi; }
+
+test: install browser fonts
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install

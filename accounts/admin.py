@@ -7,7 +7,13 @@ from accounts.models import Organisation, RoleGrant, User
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "local_policing_body_type", "designated_on", "designation_revoked_on"]
+    list_display = [
+        "name",
+        "kind",
+        "local_policing_body_type",
+        "designated_on",
+        "designation_revoked_on",
+    ]
     list_filter = ["kind", "local_policing_body_type", "is_territorial_force"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -22,4 +22,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if perms.can_see_submitted_complaints(user):
             links.append((_("All super-complaints"), reverse("complaints:all")))
     current = request.path if request is not None else ""
-    return {"nav_links": [(label, url, current.startswith(url)) for label, url in links]}
+    return {
+        "nav_links": [(label, url, current.startswith(url)) for label, url in links]
+    }

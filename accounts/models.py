@@ -24,7 +24,11 @@ class OrganisationKind(models.TextChoices):
 
 
 # SI 2018/748 reg 2: the three "decision-making authorities" who decide eligibility and investigate.
-DECISION_MAKING_AUTHORITIES = (OrganisationKind.HMICFRS, OrganisationKind.COLLEGE, OrganisationKind.IOPC)
+DECISION_MAKING_AUTHORITIES = (
+    OrganisationKind.HMICFRS,
+    OrganisationKind.COLLEGE,
+    OrganisationKind.IOPC,
+)
 
 
 class LocalPolicingBodyType(models.TextChoices):
@@ -39,7 +43,9 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(kind__in=kinds)
 
     def currently_designated(self, on: date) -> OrganisationQuerySet:
-        return self.filter(kind=OrganisationKind.DESIGNATED_BODY, designated_on__lte=on).filter(
+        return self.filter(
+            kind=OrganisationKind.DESIGNATED_BODY, designated_on__lte=on
+        ).filter(
             Q(designation_revoked_on__isnull=True) | Q(designation_revoked_on__gt=on)
         )
 
@@ -55,9 +61,14 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=OrganisationKind.choices, db_index=True
+    )
     local_policing_body_type = models.CharField(
-        _("type of local policing body"), max_length=20, choices=LocalPolicingBodyType.choices, blank=True
+        _("type of local policing body"),
+        max_length=20,
+        choices=LocalPolicingBodyType.choices,
+        blank=True,
     )
     police_force = models.ForeignKey(
         "self",
@@ -71,7 +82,9 @@ class Organisation(models.Model):
     is_territorial_force = models.BooleanField(_("territorial force"), default=False)
     # Designation by the Home Secretary (PRA 2002 s29B; SI 2018/748 reg 3 and Schedule).
     designated_on = models.DateField(_("designated on"), null=True, blank=True)
-    designation_revoked_on = models.DateField(_("designation revoked on"), null=True, blank=True)
+    designation_revoked_on = models.DateField(
+        _("designation revoked on"), null=True, blank=True
+    )
     email = models.EmailField(_("contact e-mail"), blank=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -82,7 +95,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(police_force__isnull=True) | Q(kind=OrganisationKind.LOCAL_POLICING_BODY),
+                condition=Q(police_force__isnull=True)
+                | Q(kind=OrganisationKind.LOCAL_POLICING_BODY),
                 name="only_local_policing_bodies_oversee_a_force",
             ),
         ]
@@ -107,10 +121,25 @@ class Organisation(models.Model):
         return self.designation_revoked_on is None or self.designation_revoked_on > day
 
     def clean(self) -> None:
-        if self.kind == OrganisationKind.LOCAL_POLICING_BODY and not self.local_policing_body_type:
-            raise ValidationError({"local_policing_body_type": _("Say what type of local policing body this is.")})
+        if (
+            self.kind == OrganisationKind.LOCAL_POLICING_BODY
+            and not self.local_policing_body_type
+        ):
+            raise ValidationError(
+                {
+                    "local_policing_body_type": _(
+                        "Say what type of local policing body this is."
+                    )
+                }
+            )
         if self.designation_revoked_on and not self.designated_on:
-            raise ValidationError({"designation_revoked_on": _("A designation can only be revoked once made.")})
+            raise ValidationError(
+                {
+                    "designation_revoked_on": _(
+                        "A designation can only be revoked once made."
+                    )
+                }
+            )
 
 
 class Role(models.TextChoices):
@@ -125,7 +154,12 @@ class Role(models.TextChoices):
 # Which roles make sense in which kind of organisation (DESIGN.md "Who uses it").
 ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
     OrganisationKind.DESIGNATED_BODY: (Role.MEMBER,),
-    OrganisationKind.HMICFRS: (Role.TRIAGER, Role.INVESTIGATOR, Role.APPROVER, Role.MONITOR),
+    OrganisationKind.HMICFRS: (
+        Role.TRIAGER,
+        Role.INVESTIGATOR,
+        Role.APPROVER,
+        Role.MONITOR,
+    ),
     OrganisationKind.COLLEGE: (Role.INVESTIGATOR, Role.APPROVER, Role.RECIPIENT),
     OrganisationKind.IOPC: (Role.INVESTIGATOR, Role.APPROVER),
     OrganisationKind.POLICE_FORCE: (Role.RECIPIENT,),
@@ -138,13 +172,17 @@ ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
 class RoleGrant(models.Model):
     """One role a user holds in their organisation."""
 
-    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(
+        "User", on_delete=models.CASCADE, related_name="role_grants"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")
+        ]
 
     def __str__(self) -> str:
         return self.get_role_display()
@@ -152,12 +190,17 @@ class RoleGrant(models.Model):
     def clean(self) -> None:
         organisation = self.user.organisation if self.user_id else None
         if organisation is None:
-            raise ValidationError(_("A user needs an organisation before they can hold a role."))
+            raise ValidationError(
+                _("A user needs an organisation before they can hold a role.")
+            )
         if self.role not in ROLES_BY_KIND[organisation.kind]:
             raise ValidationError(
                 {
                     "role": _("A %(kind)s cannot have the role “%(role)s”.")
-                    % {"kind": organisation.get_kind_display(), "role": self.get_role_display()}
+                    % {
+                        "kind": organisation.get_kind_display(),
+                        "role": self.get_role_display(),
+                    }
                 }
             )
 

@@ -19,11 +19,17 @@ if TYPE_CHECKING:
 
 
 def is_active_user(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.organisation_id)
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.organisation_id
+    )
 
 
 def has_role_in(user: Any, role: str, *kinds: str) -> bool:
-    return is_active_user(user) and user.organisation.kind in kinds and user.has_role(role)
+    return (
+        is_active_user(user) and user.organisation.kind in kinds and user.has_role(role)
+    )
 
 
 # --- Designated bodies ---------------------------------------------------------------------------
@@ -73,9 +79,14 @@ def can_record_eligibility_view(user: Any, complaint: SuperComplaint) -> bool:
 
 def is_authority_staff(user: Any) -> bool:
     """Anyone in HMICFRS, the College or the IOPC with a working role on super-complaints."""
-    if not is_active_user(user) or user.organisation.kind not in DECISION_MAKING_AUTHORITIES:
+    if (
+        not is_active_user(user)
+        or user.organisation.kind not in DECISION_MAKING_AUTHORITIES
+    ):
         return False
-    return bool(user.roles & {Role.TRIAGER, Role.INVESTIGATOR, Role.APPROVER, Role.MONITOR})
+    return bool(
+        user.roles & {Role.TRIAGER, Role.INVESTIGATOR, Role.APPROVER, Role.MONITOR}
+    )
 
 
 def is_monitor(user: Any) -> bool:

@@ -10,7 +10,14 @@ from complaints.models import EligibilityView, Evidence, SuperComplaint
 class SuperComplaintAdmin(admin.ModelAdmin):
     """For looking up complaints. Their content and state change only through the service's pages."""
 
-    list_display = ["reference", "title", "organisation", "state", "received_at", "acknowledgement_due_on"]
+    list_display = [
+        "reference",
+        "title",
+        "organisation",
+        "state",
+        "received_at",
+        "acknowledgement_due_on",
+    ]
     list_filter = ["state", "organisation"]
     list_select_related = ["organisation"]
     search_fields = ["reference", "title"]

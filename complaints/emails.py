@@ -14,7 +14,11 @@ def _recipients(complaint: SuperComplaint) -> list[str]:
     return sorted({address for address in addresses if address})
 
 
-def _send(name: str, complaint: SuperComplaint, attachments: tuple[tuple[str, bytes, str], ...] = ()) -> None:
+def _send(
+    name: str,
+    complaint: SuperComplaint,
+    attachments: tuple[tuple[str, bytes, str], ...] = (),
+) -> None:
     context = {"complaint": complaint}
     subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
     message = EmailMultiAlternatives(
@@ -29,16 +33,32 @@ def _send(name: str, complaint: SuperComplaint, attachments: tuple[tuple[str, by
 
 
 def send_submitted(complaint_pk: int) -> None:
-    _send("complaint_submitted", SuperComplaint.objects.select_related("organisation", "created_by").get(pk=complaint_pk))
+    _send(
+        "complaint_submitted",
+        SuperComplaint.objects.select_related("organisation", "created_by").get(
+            pk=complaint_pk
+        ),
+    )
 
 
 def send_acknowledged(complaint_pk: int) -> None:
     from complaints.letters import acknowledgement_letter
 
-    complaint = SuperComplaint.objects.select_related("organisation", "created_by").get(pk=complaint_pk)
+    complaint = SuperComplaint.objects.select_related("organisation", "created_by").get(
+        pk=complaint_pk
+    )
     letter = acknowledgement_letter(complaint)
-    _send("complaint_acknowledged", complaint, ((f"{complaint.reference}-acknowledgement.pdf", letter, "application/pdf"),))
+    _send(
+        "complaint_acknowledged",
+        complaint,
+        ((f"{complaint.reference}-acknowledgement.pdf", letter, "application/pdf"),),
+    )
 
 
 def send_decision(complaint_pk: int) -> None:
-    _send("complaint_decision", SuperComplaint.objects.select_related("organisation", "created_by").get(pk=complaint_pk))
+    _send(
+        "complaint_decision",
+        SuperComplaint.objects.select_related("organisation", "created_by").get(
+            pk=complaint_pk
+        ),
+    )

@@ -49,10 +49,14 @@ class DraftForm(forms.ModelForm):
     )
     forces_concerned = forms.ModelMultipleChoiceField(
         label=_("Police forces concerned (recommended)"),
-        queryset=Organisation.objects.of_kind(OrganisationKind.POLICE_FORCE).order_by("name"),
+        queryset=Organisation.objects.of_kind(OrganisationKind.POLICE_FORCE).order_by(
+            "name"
+        ),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Select the forces whose policing the complaint is about, if it is not about all of them."),
+        help_text=_(
+            "Select the forces whose policing the complaint is about, if it is not about all of them."
+        ),
     )
 
     class Meta:
@@ -67,13 +71,26 @@ class DraftForm(forms.ModelForm):
         }
         help_texts = {
             "title": _("A short name people can use for the complaint."),
-            "features": _("Set out each feature, or combination of features, of policing you are complaining about."),
-            "harm_explanation": _("The statutory test is that %(test)s.") % {"test": STATUTORY_TEST},
-            "contact_name": _("A named individual at your organisation whom HMICFRS can contact (required)."),
-            "harms": _("Recommended: the nature and scale of the harm, and who is most at risk."),
-            "affected_groups": _("Recommended: groups of people affected, such as victims of a type of crime."),
-            "co_submitters": _("Other organisations making the complaint with you, one per line."),
-            "on_behalf_of": _("If you make the complaint on behalf of a group, such as a consortium, name it."),
+            "features": _(
+                "Set out each feature, or combination of features, of policing you are complaining about."
+            ),
+            "harm_explanation": _("The statutory test is that %(test)s.")
+            % {"test": STATUTORY_TEST},
+            "contact_name": _(
+                "A named individual at your organisation whom HMICFRS can contact (required)."
+            ),
+            "harms": _(
+                "Recommended: the nature and scale of the harm, and who is most at risk."
+            ),
+            "affected_groups": _(
+                "Recommended: groups of people affected, such as victims of a type of crime."
+            ),
+            "co_submitters": _(
+                "Other organisations making the complaint with you, one per line."
+            ),
+            "on_behalf_of": _(
+                "If you make the complaint on behalf of a group, such as a consortium, name it."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,9 +134,20 @@ class DraftForm(forms.ModelForm):
 class ReasonForm(forms.Form):
     """The one field a transition may need: the reason, required where the action says so."""
 
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
 
-    def __init__(self, *args: Any, required: bool = False, label: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        required: bool = False,
+        label: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
         if label:
@@ -132,7 +160,9 @@ class EligibilityViewForm(forms.Form):
         label=_("Your authority's view"),
         choices=EligibilityView.View.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Select whether your authority finds the complaint eligible.")},
+        error_messages={
+            "required": _("Select whether your authority finds the complaint eligible.")
+        },
     )
     reasons = forms.CharField(
         label=_("Reasons"),
@@ -154,7 +184,9 @@ class RepeatForm(forms.Form):
         empty_label=_("None: it does not repeat an earlier complaint"),
     )
     material_change = forms.CharField(
-        label=_("Material change of circumstances since the earlier complaint was investigated"),
+        label=_(
+            "Material change of circumstances since the earlier complaint was investigated"
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=10000,
@@ -163,5 +195,7 @@ class RepeatForm(forms.Form):
     def __init__(self, *args: Any, complaint: SuperComplaint, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["earlier"].queryset = (
-            SuperComplaint.objects.filter(received_at__isnull=False).exclude(pk=complaint.pk).order_by("-received_at")
+            SuperComplaint.objects.filter(received_at__isnull=False)
+            .exclude(pk=complaint.pk)
+            .order_by("-received_at")
         )

@@ -30,7 +30,9 @@ def _register_fonts() -> None:
     if "DejaVuSans" in pdfmetrics.getRegisteredFontNames():
         return
     pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(
+        TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    )
 
 
 def literal(text: str) -> str:
@@ -41,8 +43,12 @@ def literal(text: str) -> str:
 def acknowledgement_letter(complaint: SuperComplaint) -> bytes:
     """The letter HMICFRS sends to the designated body on acknowledging its super-complaint."""
     _register_fonts()
-    body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=11, leading=15, spaceAfter=8)
-    heading = ParagraphStyle("heading", parent=body, fontName="DejaVuSans-Bold", fontSize=15, leading=19)
+    body = ParagraphStyle(
+        "body", fontName="DejaVuSans", fontSize=11, leading=15, spaceAfter=8
+    )
+    heading = ParagraphStyle(
+        "heading", parent=body, fontName="DejaVuSans-Bold", fontSize=15, leading=19
+    )
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=12)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -52,29 +58,57 @@ def acknowledgement_letter(complaint: SuperComplaint) -> bytes:
         rightMargin=20 * mm,
         topMargin=20 * mm,
         bottomMargin=20 * mm,
-        title=_("Acknowledgement of super-complaint %(ref)s") % {"ref": complaint.reference},
+        title=_("Acknowledgement of super-complaint %(ref)s")
+        % {"ref": complaint.reference},
         author="HMICFRS super-complaints team",
     )
-    acknowledged_on = timezone.localdate(complaint.acknowledged_at) if complaint.acknowledged_at else None
+    acknowledged_on = (
+        timezone.localdate(complaint.acknowledged_at)
+        if complaint.acknowledged_at
+        else None
+    )
     details = [
         [_("Reference"), complaint.reference or ""],
         [_("Designated body"), complaint.organisation.name],
         [_("Title"), complaint.title],
-        [_("Received"), date_format(complaint.received_on) if complaint.received_on else ""],
-        [_("Acknowledgement due"), date_format(complaint.acknowledgement_due_on) if complaint.acknowledgement_due_on else ""],
+        [
+            _("Received"),
+            date_format(complaint.received_on) if complaint.received_on else "",
+        ],
+        [
+            _("Acknowledgement due"),
+            date_format(complaint.acknowledgement_due_on)
+            if complaint.acknowledgement_due_on
+            else "",
+        ],
         [_("Acknowledged"), date_format(acknowledged_on) if acknowledged_on else ""],
     ]
     table = Table(
-        [[Paragraph(literal(str(label)), body), Paragraph(literal(str(value)), body)] for label, value in details],
+        [
+            [Paragraph(literal(str(label)), body), Paragraph(literal(str(value)), body)]
+            for label, value in details
+        ],
         colWidths=[50 * mm, 120 * mm],
     )
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#b1b4b6")]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#b1b4b6"),
+            ]
+        )
+    )
     story = [
-        Paragraph(literal(_("HM Inspectorate of Constabulary and Fire & Rescue Services")), small),
+        Paragraph(
+            literal(_("HM Inspectorate of Constabulary and Fire & Rescue Services")),
+            small,
+        ),
         Paragraph(literal(_("Super-complaints team")), small),
         Spacer(1, 8 * mm),
         Paragraph(literal(_("Acknowledgement of your super-complaint")), heading),
-        Paragraph(literal(_("Dear %(name)s,") % {"name": complaint.contact_name}), body),
+        Paragraph(
+            literal(_("Dear %(name)s,") % {"name": complaint.contact_name}), body
+        ),
         Paragraph(
             literal(
                 _(
@@ -97,7 +131,13 @@ def acknowledgement_letter(complaint: SuperComplaint) -> bytes:
             ),
             body,
         ),
-        Paragraph(literal(_("Please quote the reference %(ref)s in any correspondence.") % {"ref": complaint.reference}), body),
+        Paragraph(
+            literal(
+                _("Please quote the reference %(ref)s in any correspondence.")
+                % {"ref": complaint.reference}
+            ),
+            body,
+        ),
         Spacer(1, 6 * mm),
         Paragraph(literal(_("HMICFRS super-complaints team")), body),
     ]

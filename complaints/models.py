@@ -32,13 +32,19 @@ class ComplaintQuerySet(models.QuerySet["SuperComplaint"]):
         every complaint once submitted; nobody else sees any (the public pages come with reports)."""
         if not perms.is_active_user(user):
             return self.none()
-        visible = Q(organisation_id=user.organisation_id) if perms.is_body_member(user) else Q(pk__in=[])
+        visible = (
+            Q(organisation_id=user.organisation_id)
+            if perms.is_body_member(user)
+            else Q(pk__in=[])
+        )
         if perms.can_see_submitted_complaints(user):
             visible |= Q(received_at__isnull=False)
         return self.filter(visible)
 
     def awaiting_triage(self) -> ComplaintQuerySet:
-        return self.filter(state__in=SuperComplaint.AWAITING_DECISION).order_by("acknowledgement_due_on", "pk")
+        return self.filter(state__in=SuperComplaint.AWAITING_DECISION).order_by(
+            "acknowledgement_due_on", "pk"
+        )
 
 
 class SuperComplaint(ConcurrentTransitionMixin, models.Model):
@@ -54,7 +60,12 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
         NOT_ELIGIBLE = "not_eligible", _("Not eligible")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    BEFORE_DECISION = (State.DRAFT, State.SUBMITTED, State.ACKNOWLEDGED, State.UNDER_ASSESSMENT)
+    BEFORE_DECISION = (
+        State.DRAFT,
+        State.SUBMITTED,
+        State.ACKNOWLEDGED,
+        State.UNDER_ASSESSMENT,
+    )
     AWAITING_DECISION = (State.SUBMITTED, State.ACKNOWLEDGED, State.UNDER_ASSESSMENT)
 
     organisation = models.ForeignKey(
@@ -64,17 +75,29 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
         limit_choices_to={"kind": OrganisationKind.DESIGNATED_BODY},
         verbose_name=_("designated body"),
     )
-    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
-    state = FSMField(_("status"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, null=True, blank=True
+    )
+    state = FSMField(
+        _("status"),
+        default=State.DRAFT,
+        choices=State.choices,
+        protected=True,
+        db_index=True,
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # Reg 4: what a complaint must contain.
     title = models.CharField(_("title"), max_length=200, blank=True)
     features = models.TextField(_("feature or features of policing"), blank=True)
-    harm_explanation = models.TextField(_("why they are or appear to be significantly harming the public"), blank=True)
+    harm_explanation = models.TextField(
+        _("why they are or appear to be significantly harming the public"), blank=True
+    )
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail address"), blank=True)
-    contact_phone = models.CharField(_("contact telephone number"), max_length=40, blank=True)
+    contact_phone = models.CharField(
+        _("contact telephone number"), max_length=40, blank=True
+    )
     # Recommended by HMICFRS's guidance, never required.
     forces_concerned = models.ManyToManyField(
         Organisation,
@@ -88,15 +111,21 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
     co_submitters = models.TextField(_("co-submitting organisations"), blank=True)
     on_behalf_of = models.CharField(_("made on behalf of"), max_length=200, blank=True)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("started"), default=clock.now)
     updated_at = models.DateTimeField(_("last changed"), default=clock.now)
 
     # Set by transitions; due dates are computed once and recomputed only when the calendar changes.
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
-    acknowledgement_due_on = models.DateField(_("acknowledgement due"), null=True, blank=True)
+    acknowledgement_due_on = models.DateField(
+        _("acknowledgement due"), null=True, blank=True
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    assessment_started_at = models.DateTimeField(_("assessment started"), null=True, blank=True)
+    assessment_started_at = models.DateTimeField(
+        _("assessment started"), null=True, blank=True
+    )
     decision_target_on = models.DateField(_("decision target"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
@@ -112,7 +141,9 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
         related_name="repeated_by",
         verbose_name=_("repeats the substance of"),
     )
-    material_change = models.TextField(_("material change of circumstances"), blank=True)
+    material_change = models.TextField(
+        _("material change of circumstances"), blank=True
+    )
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -121,7 +152,10 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("super-complaint")
         verbose_name_plural = _("super-complaints")
         constraints = [
-            models.CheckConstraint(condition=~Q(repeats=models.F("pk")), name="complaint_does_not_repeat_itself"),
+            models.CheckConstraint(
+                condition=~Q(repeats=models.F("pk")),
+                name="complaint_does_not_repeat_itself",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,14 +170,22 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
         return deadlines.local_date(self.received_at) if self.received_at else None
 
     def is_acknowledgement_overdue(self, today: date) -> bool:
-        return self.state == self.State.SUBMITTED and self.acknowledgement_due_on is not None and today > self.acknowledgement_due_on
+        return (
+            self.state == self.State.SUBMITTED
+            and self.acknowledgement_due_on is not None
+            and today > self.acknowledgement_due_on
+        )
 
     # --- What reg 4 requires, as conditions with the reason shown when unmet -----------------------
     @condition(_("Describe the feature or features of policing."))
     def has_features(self) -> bool:
         return bool(self.features.strip())
 
-    @condition(_("Explain why the features are, or appear to be, significantly harming the interests of the public."))
+    @condition(
+        _(
+            "Explain why the features are, or appear to be, significantly harming the interests of the public."
+        )
+    )
     def has_harm_explanation(self) -> bool:
         return bool(self.harm_explanation.strip())
 
@@ -159,7 +201,11 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
     def has_title(self) -> bool:
         return bool(self.title.strip())
 
-    @condition(_("Your organisation is not currently a designated body, so it cannot make a super-complaint."))
+    @condition(
+        _(
+            "Your organisation is not currently a designated body, so it cannot make a super-complaint."
+        )
+    )
     def body_is_designated(self) -> bool:
         return self.organisation.is_designated_on(clock.today())
 
@@ -167,33 +213,52 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
     def current_views(self) -> dict[str, EligibilityView]:
         """The latest recorded view of each decision-making authority, by organisation kind."""
         latest: dict[str, EligibilityView] = {}
-        for view in sorted(self.eligibility_views.all(), key=lambda v: (v.recorded_at, v.pk)):
+        for view in sorted(
+            self.eligibility_views.all(), key=lambda v: (v.recorded_at, v.pk)
+        ):
             latest[view.authority.kind] = view
         return latest
 
     def _missing_views_message(self, wanted: str) -> str:
         views = self.current_views()
         names = dict(Organisation._meta.get_field("kind").flatchoices)
-        missing = [str(names[kind]) for kind in DECISION_MAKING_AUTHORITIES if kind not in views]
-        disagreeing = [str(names[kind]) for kind, view in views.items() if view.view != wanted]
+        missing = [
+            str(names[kind])
+            for kind in DECISION_MAKING_AUTHORITIES
+            if kind not in views
+        ]
+        disagreeing = [
+            str(names[kind]) for kind, view in views.items() if view.view != wanted
+        ]
         parts = []
         if missing:
-            parts.append(_("needs the view of: %(bodies)s") % {"bodies": ", ".join(missing)})
+            parts.append(
+                _("needs the view of: %(bodies)s") % {"bodies": ", ".join(missing)}
+            )
         if disagreeing:
-            parts.append(_("these authorities' recorded view differs: %(bodies)s") % {"bodies": ", ".join(disagreeing)})
+            parts.append(
+                _("these authorities' recorded view differs: %(bodies)s")
+                % {"bodies": ", ".join(disagreeing)}
+            )
         message = "; ".join(parts)
         return message[:1].upper() + message[1:] + "."
 
     @condition(lambda self: self._missing_views_message(EligibilityView.View.ELIGIBLE))
     def all_authorities_find_eligible(self) -> bool:
         views = self.current_views()
-        return all(views.get(k) and views[k].view == EligibilityView.View.ELIGIBLE for k in DECISION_MAKING_AUTHORITIES)
+        return all(
+            views.get(k) and views[k].view == EligibilityView.View.ELIGIBLE
+            for k in DECISION_MAKING_AUTHORITIES
+        )
 
-    @condition(lambda self: self._missing_views_message(EligibilityView.View.NOT_ELIGIBLE))
+    @condition(
+        lambda self: self._missing_views_message(EligibilityView.View.NOT_ELIGIBLE)
+    )
     def all_authorities_find_not_eligible(self) -> bool:
         views = self.current_views()
         return all(
-            views.get(k) and views[k].view == EligibilityView.View.NOT_ELIGIBLE for k in DECISION_MAKING_AUTHORITIES
+            views.get(k) and views[k].view == EligibilityView.View.NOT_ELIGIBLE
+            for k in DECISION_MAKING_AUTHORITIES
         )
 
     def repeat_blocker(self) -> str:
@@ -206,11 +271,16 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
             return ""
         if not investigation.is_concluded:
             return str(
-                _("It repeats the substance of %(ref)s, which is still being investigated.") % {"ref": earlier.reference}
+                _(
+                    "It repeats the substance of %(ref)s, which is still being investigated."
+                )
+                % {"ref": earlier.reference}
             )
         if not self.material_change.strip():
             return str(
-                _("It repeats the substance of %(ref)s, which has already been investigated: record the material change of circumstances.")
+                _(
+                    "It repeats the substance of %(ref)s, which has already been investigated: record the material change of circumstances."
+                )
                 % {"ref": earlier.reference}
             )
         return ""
@@ -224,7 +294,14 @@ class SuperComplaint(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.DRAFT,
         target=State.SUBMITTED,
-        conditions=[body_is_designated, has_title, has_features, has_harm_explanation, has_evidence, has_contact],
+        conditions=[
+            body_is_designated,
+            has_title,
+            has_features,
+            has_harm_explanation,
+            has_evidence,
+            has_contact,
+        ],
         permission=perms.for_transition(perms.can_submit),
         custom={"label": _("Submit super-complaint"), "button": "primary"},
     )
@@ -316,13 +393,17 @@ class ReferenceSequence(models.Model):
 def evidence_path(instance: Evidence, filename: str) -> str:
     # Stored under a server-generated name: nothing of the uploader's file name reaches the disk.
     suffix = PurePosixPath(filename).suffix.lower()
-    return f"evidence/{instance.stored_token.hex[:2]}/{instance.stored_token.hex}{suffix}"
+    return (
+        f"evidence/{instance.stored_token.hex[:2]}/{instance.stored_token.hex}{suffix}"
+    )
 
 
 class Evidence(models.Model):
     """A file of evidence the complaint relies on (reg 4(c)), checked by content when uploaded."""
 
-    complaint = models.ForeignKey(SuperComplaint, on_delete=models.CASCADE, related_name="evidence")
+    complaint = models.ForeignKey(
+        SuperComplaint, on_delete=models.CASCADE, related_name="evidence"
+    )
     file = models.FileField(upload_to=evidence_path, max_length=200)
     stored_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -330,7 +411,9 @@ class Evidence(models.Model):
     kind_label = models.CharField(_("kind of file"), max_length=60)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -350,7 +433,9 @@ class EligibilityView(AppendOnlyModel):
         ELIGIBLE = "eligible", _("Eligible")
         NOT_ELIGIBLE = "not_eligible", _("Not eligible")
 
-    complaint = models.ForeignKey(SuperComplaint, on_delete=models.PROTECT, related_name="eligibility_views")
+    complaint = models.ForeignKey(
+        SuperComplaint, on_delete=models.PROTECT, related_name="eligibility_views"
+    )
     authority = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -359,7 +444,9 @@ class EligibilityView(AppendOnlyModel):
     )
     view = models.CharField(_("view"), max_length=20, choices=View.choices)
     reasons = models.TextField(_("reasons"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -21,13 +21,17 @@ def complaint_for_page(user: Any, pk: int) -> QuerySet[SuperComplaint]:
     return (
         SuperComplaint.objects.visible_to(user)
         .filter(pk=pk)
-        .select_related("organisation", "created_by", "repeats__investigation", "investigation")
+        .select_related(
+            "organisation", "created_by", "repeats__investigation", "investigation"
+        )
         .prefetch_related(
             "evidence",
             "forces_concerned",
             Prefetch(
                 "eligibility_views",
-                queryset=EligibilityView.objects.select_related("authority", "recorded_by").order_by("recorded_at", "pk"),
+                queryset=EligibilityView.objects.select_related(
+                    "authority", "recorded_by"
+                ).order_by("recorded_at", "pk"),
             ),
         )
     )
@@ -35,7 +39,11 @@ def complaint_for_page(user: Any, pk: int) -> QuerySet[SuperComplaint]:
 
 def intake_queue(user: Any) -> QuerySet[SuperComplaint]:
     """HMICFRS's queue: everything awaiting a decision, the soonest acknowledgement due first."""
-    return SuperComplaint.objects.visible_to(user).awaiting_triage().select_related("organisation")
+    return (
+        SuperComplaint.objects.visible_to(user)
+        .awaiting_triage()
+        .select_related("organisation")
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,9 @@ def timeline_for(complaint: SuperComplaint) -> list[TimelineEntry]:
             organisation=log.organisation.name if log.organisation else "",
             text=log.reason,
         )
-        for log in TransitionLog.objects.for_object(complaint).select_related("by", "organisation")
+        for log in TransitionLog.objects.for_object(complaint).select_related(
+            "by", "organisation"
+        )
     ]
     entries += [
         TimelineEntry(

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from accounts import permissions as perms
 from accounts.models import Organisation, OrganisationKind
 from complaints import emails
-from complaints.models import EligibilityView, Evidence, ReferenceSequence, SuperComplaint
+from complaints.models import (
+    EligibilityView,
+    Evidence,
+    ReferenceSequence,
+    SuperComplaint,
+)
 from complaints.uploads import check_upload
 from investigations.models import Investigation
 from workflow import clock, deadlines
@@ -45,7 +50,11 @@ def start_draft(*, by: Any) -> SuperComplaint:
     if not perms.can_start_complaint(by):
         raise PermissionDenied
     if not by.organisation.is_designated_on(clock.today()):
-        raise ValidationError(_("Your organisation is not currently a designated body, so it cannot make a super-complaint."))
+        raise ValidationError(
+            _(
+                "Your organisation is not currently a designated body, so it cannot make a super-complaint."
+            )
+        )
     return SuperComplaint.objects.create(
         organisation=by.organisation,
         created_by=by,
@@ -77,7 +86,9 @@ def update_draft(
     return complaint
 
 
-def attach_evidence(complaint: SuperComplaint, *, by: Any, upload: UploadedFile) -> Evidence:
+def attach_evidence(
+    complaint: SuperComplaint, *, by: Any, upload: UploadedFile
+) -> Evidence:
     """Check an uploaded file by its content and attach it to the draft at once.
 
     Raises ValidationError with a message naming the file and the reason it was refused."""
@@ -109,7 +120,9 @@ def remove_evidence(evidence: Evidence, *, by: Any) -> None:
 
 
 def _next_reference(year: int) -> str:
-    sequence, _created = ReferenceSequence.objects.select_for_update().get_or_create(year=year)
+    sequence, _created = ReferenceSequence.objects.select_for_update().get_or_create(
+        year=year
+    )
     ReferenceSequence.objects.filter(pk=year).update(last=F("last") + 1)
     sequence.refresh_from_db()
     return f"SC-{year}-{sequence.last:03d}"
@@ -120,7 +133,9 @@ def submit_complaint(complaint: SuperComplaint, *, by: Any) -> SuperComplaint:
     and the body is e-mailed once the change is committed."""
     with transaction.atomic():
         perform(complaint.submit, by=by)
-        complaint.reference = _next_reference(complaint.received_at.astimezone(deadlines.LONDON).year)
+        complaint.reference = _next_reference(
+            complaint.received_at.astimezone(deadlines.LONDON).year
+        )
         complaint.save(update_fields=["reference"])
         transaction.on_commit(lambda: emails.send_submitted(complaint.pk))
     return complaint
@@ -140,27 +155,43 @@ def start_assessment(complaint: SuperComplaint, *, by: Any) -> SuperComplaint:
     return complaint
 
 
-def withdraw_complaint(complaint: SuperComplaint, *, by: Any, reason: str) -> SuperComplaint:
+def withdraw_complaint(
+    complaint: SuperComplaint, *, by: Any, reason: str
+) -> SuperComplaint:
     with transaction.atomic():
         perform(complaint.withdraw, by=by, reason=reason)
     return complaint
 
 
-def record_eligibility_view(complaint: SuperComplaint, *, by: Any, view: str, reasons: str) -> EligibilityView:
+def record_eligibility_view(
+    complaint: SuperComplaint, *, by: Any, view: str, reasons: str
+) -> EligibilityView:
     """Record the view of the approver's own authority. Only while the complaint is under assessment;
     a later view replaces the earlier one, which stays in the record."""
     if not perms.can_record_eligibility_view(by, complaint):
         raise PermissionDenied
     if complaint.state != SuperComplaint.State.UNDER_ASSESSMENT:
-        raise ValidationError(_("Views can only be recorded while the complaint is under assessment."))
+        raise ValidationError(
+            _("Views can only be recorded while the complaint is under assessment.")
+        )
     if not reasons.strip():
         raise ValidationError(_("Give the reasons for your authority's view."))
     return EligibilityView.objects.create(
-        complaint=complaint, authority=by.organisation, view=view, reasons=reasons, recorded_by=by
+        complaint=complaint,
+        authority=by.organisation,
+        view=view,
+        reasons=reasons,
+        recorded_by=by,
     )
 
 
-def link_repeat(complaint: SuperComplaint, *, by: Any, earlier: SuperComplaint | None, material_change: str) -> None:
+def link_repeat(
+    complaint: SuperComplaint,
+    *,
+    by: Any,
+    earlier: SuperComplaint | None,
+    material_change: str,
+) -> None:
     """Record that the complaint repeats the substance of an earlier one (reg 6(3)-(4)), and any
     material change of circumstances since that one was investigated."""
     if not perms.can_triage(by, complaint):
@@ -175,7 +206,9 @@ def link_repeat(complaint: SuperComplaint, *, by: Any, earlier: SuperComplaint |
     complaint.refresh_from_db()
 
 
-def decide_eligibility(complaint: SuperComplaint, *, by: Any, eligible: bool, reasons: str = "") -> SuperComplaint:
+def decide_eligibility(
+    complaint: SuperComplaint, *, by: Any, eligible: bool, reasons: str = ""
+) -> SuperComplaint:
     """Record the three authorities' joint decision (reg 6). Eligible opens the investigation; the
     body is told in writing either way, with reasons when not eligible."""
     with transaction.atomic():
@@ -184,7 +217,9 @@ def decide_eligibility(complaint: SuperComplaint, *, by: Any, eligible: bool, re
             Investigation.objects.create(complaint=complaint, opened_at=clock.now())
         else:
             if not reasons.strip():
-                raise ValidationError(_("A not-eligible decision needs written reasons."))
+                raise ValidationError(
+                    _("A not-eligible decision needs written reasons.")
+                )
             perform(complaint.decide_not_eligible, by=by, reason=reasons)
         transaction.on_commit(lambda: emails.send_decision(complaint.pk))
     return complaint
@@ -196,8 +231,12 @@ def recompute_acknowledgement_dues(*, why: str) -> int:
     calendar = deadlines.Calendar.current()
     moved = 0
     with transaction.atomic():
-        for complaint in SuperComplaint.objects.select_for_update().filter(state=SuperComplaint.State.SUBMITTED):
-            new_due = deadlines.acknowledgement_due(complaint.received_at, calendar=calendar)
+        for complaint in SuperComplaint.objects.select_for_update().filter(
+            state=SuperComplaint.State.SUBMITTED
+        ):
+            new_due = deadlines.acknowledgement_due(
+                complaint.received_at, calendar=calendar
+            )
             if new_due == complaint.acknowledgement_due_on:
                 continue
             DueDateChange.objects.create(
@@ -208,10 +247,17 @@ def recompute_acknowledgement_dues(*, why: str) -> int:
                 reason=why,
                 at=clock.now(),
             )
-            SuperComplaint.objects.filter(pk=complaint.pk).update(acknowledgement_due_on=new_due)
+            SuperComplaint.objects.filter(pk=complaint.pk).update(
+                acknowledgement_due_on=new_due
+            )
             moved += 1
     return moved
 
 
 def decision_makers() -> dict[str, Organisation]:
-    return {org.kind: org for org in Organisation.objects.of_kind(*(OrganisationKind.HMICFRS, OrganisationKind.COLLEGE, OrganisationKind.IOPC))}
+    return {
+        org.kind: org
+        for org in Organisation.objects.of_kind(
+            *(OrganisationKind.HMICFRS, OrganisationKind.COLLEGE, OrganisationKind.IOPC)
+        )
+    }

@@ -16,7 +16,15 @@ urlpatterns = [
     path("<int:pk>/acknowledgement.pdf", views.acknowledgement_letter, name="letter"),
     path("<int:pk>/views/", views.record_view, name="record_view"),
     path("<int:pk>/repeat/", views.link_repeat, name="link_repeat"),
-    path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence"),
-    path("<int:pk>/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence_remove"),
-    path("<int:pk>/actions/<slug:action>/", views.complaint_transition, name="transition"),
+    path(
+        "<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence"
+    ),
+    path(
+        "<int:pk>/evidence/<int:evidence_pk>/remove/",
+        views.evidence_remove,
+        name="evidence_remove",
+    ),
+    path(
+        "<int:pk>/actions/<slug:action>/", views.complaint_transition, name="transition"
+    ),
 ]

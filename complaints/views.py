@@ -22,22 +22,39 @@ from complaints.forms import DraftForm, EligibilityViewForm, ReasonForm, RepeatF
 from complaints.letters import acknowledgement_letter as build_letter
 from complaints.models import SuperComplaint
 from workflow import deadlines
-from workflow.transitions import LOST_RACE_MESSAGE, NOT_NOW_MESSAGE, actions_for, can_perform
+from workflow.transitions import (
+    LOST_RACE_MESSAGE,
+    NOT_NOW_MESSAGE,
+    actions_for,
+    can_perform,
+)
 
 # Each action a page can post, and the one service that carries it out.
 ACTIONS: dict[str, Callable[..., Any]] = {
     "submit": lambda c, by, reason: services.submit_complaint(c, by=by),
     "acknowledge": lambda c, by, reason: services.acknowledge_complaint(c, by=by),
     "start_assessment": lambda c, by, reason: services.start_assessment(c, by=by),
-    "decide_eligible": lambda c, by, reason: services.decide_eligibility(c, by=by, eligible=True, reasons=reason),
-    "decide_not_eligible": lambda c, by, reason: services.decide_eligibility(c, by=by, eligible=False, reasons=reason),
-    "withdraw": lambda c, by, reason: services.withdraw_complaint(c, by=by, reason=reason),
+    "decide_eligible": lambda c, by, reason: services.decide_eligibility(
+        c, by=by, eligible=True, reasons=reason
+    ),
+    "decide_not_eligible": lambda c, by, reason: services.decide_eligibility(
+        c, by=by, eligible=False, reasons=reason
+    ),
+    "withdraw": lambda c, by, reason: services.withdraw_complaint(
+        c, by=by, reason=reason
+    ),
 }
 DONE_MESSAGES = {
-    "acknowledge": _("Receipt acknowledged. The designated body has been sent the acknowledgement letter."),
+    "acknowledge": _(
+        "Receipt acknowledged. The designated body has been sent the acknowledgement letter."
+    ),
     "start_assessment": _("The eligibility assessment has started."),
-    "decide_eligible": _("Decision recorded: eligible. The body has been told and the investigation is open."),
-    "decide_not_eligible": _("Decision recorded: not eligible. The body has been sent the reasons."),
+    "decide_eligible": _(
+        "Decision recorded: eligible. The body has been told and the investigation is open."
+    ),
+    "decide_not_eligible": _(
+        "Decision recorded: not eligible. The body has been sent the reasons."
+    ),
     "withdraw": _("The super-complaint has been withdrawn."),
 }
 
@@ -55,12 +72,18 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     if not perms.is_body_member(request.user):
         raise PermissionDenied
-    complaints = selectors.complaints_visible_to(request.user).filter(organisation=request.user.organisation)
+    complaints = selectors.complaints_visible_to(request.user).filter(
+        organisation=request.user.organisation
+    )
     designated = request.user.organisation.is_designated_on(timezone.localdate())
     return render(
         request,
         "complaints/complaint_list.html",
-        {"complaints": complaints, "designated": designated, "today": timezone.localdate()},
+        {
+            "complaints": complaints,
+            "designated": designated,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -81,7 +104,13 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method == "GET":
         form = DraftForm(instance=complaint, initial={"version": complaint.version})
-        return _no_store(render(request, "complaints/complaint_form.html", {"complaint": complaint, "form": form}))
+        return _no_store(
+            render(
+                request,
+                "complaints/complaint_form.html",
+                {"complaint": complaint, "form": form},
+            )
+        )
 
     form = DraftForm(request.POST, request.FILES, instance=complaint)
     # Files first, each attached on its own, so an error elsewhere on the page loses none of them.
@@ -103,7 +132,12 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except services.StaleEdit:
-            form.add_error(None, _("Someone else changed this draft a moment ago. Your changes are below: check them and save again."))
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this draft a moment ago. Your changes are below: check them and save again."
+                ),
+            )
             complaint.refresh_from_db()
             form.data = form.data.copy()
             form.data["version"] = str(complaint.version)
@@ -111,9 +145,20 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error("evidence", message)
     if form.errors:
         if attached:
-            messages.info(request, _("%(n)d file(s) attached. Correct the problems below.") % {"n": attached})
+            messages.info(
+                request,
+                _("%(n)d file(s) attached. Correct the problems below.")
+                % {"n": attached},
+            )
         complaint = _visible_complaint(request, pk)
-        return _no_store(render(request, "complaints/complaint_form.html", {"complaint": complaint, "form": form}, status=400))
+        return _no_store(
+            render(
+                request,
+                "complaints/complaint_form.html",
+                {"complaint": complaint, "form": form},
+                status=400,
+            )
+        )
     messages.success(request, _("Draft saved."))
     if "continue" in request.POST:
         return redirect("complaints:check", pk=complaint.pk)
@@ -128,19 +173,30 @@ def complaint_check(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     actions = {action.name: action for action in actions_for(complaint, request.user)}
     return _no_store(
-        render(request, "complaints/complaint_check.html", {"complaint": complaint, "submit_action": actions.get("submit")})
+        render(
+            request,
+            "complaints/complaint_check.html",
+            {"complaint": complaint, "submit_action": actions.get("submit")},
+        )
     )
 
 
 @require_GET
 def complaint_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible_complaint(request, pk)
-    if not perms.is_member_of_complainant(request.user, complaint) or complaint.received_at is None:
+    if (
+        not perms.is_member_of_complainant(request.user, complaint)
+        or complaint.received_at is None
+    ):
         raise PermissionDenied
-    return render(request, "complaints/complaint_confirmation.html", {"complaint": complaint})
+    return render(
+        request, "complaints/complaint_confirmation.html", {"complaint": complaint}
+    )
 
 
-def _detail_context(request: HttpRequest, complaint: SuperComplaint, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, complaint: SuperComplaint, **extra: Any
+) -> dict[str, Any]:
     user = request.user
     today = timezone.localdate()
     explanations = []
@@ -148,13 +204,18 @@ def _detail_context(request: HttpRequest, complaint: SuperComplaint, **extra: An
         explanations.append(
             (
                 deadlines.explain_acknowledgement_due(complaint.received_at),
-                complaint.acknowledged_at is None and complaint.state == SuperComplaint.State.SUBMITTED,
+                complaint.acknowledged_at is None
+                and complaint.state == SuperComplaint.State.SUBMITTED,
             )
         )
         if complaint.state in SuperComplaint.AWAITING_DECISION:
-            explanations.append((deadlines.explain_decision_target(complaint.received_at), True))
+            explanations.append(
+                (deadlines.explain_decision_target(complaint.received_at), True)
+            )
     views = complaint.current_views()
-    authorities = Organisation.objects.of_kind(*DECISION_MAKING_AUTHORITIES).order_by("kind")
+    authorities = Organisation.objects.of_kind(*DECISION_MAKING_AUTHORITIES).order_by(
+        "kind"
+    )
     actions = actions_for(complaint, user)
     context = {
         "complaint": complaint,
@@ -163,18 +224,28 @@ def _detail_context(request: HttpRequest, complaint: SuperComplaint, **extra: An
         "explanations": explanations,
         "actions": actions,
         "reason_forms": {
-            action.name: ReasonForm(prefix=action.name, required=action.needs_reason, label=action.reason_label)
+            action.name: ReasonForm(
+                prefix=action.name,
+                required=action.needs_reason,
+                label=action.reason_label,
+            )
             for action in actions
             if action.needs_reason
         },
-        "authority_views": [(authority, views.get(authority.kind)) for authority in authorities],
+        "authority_views": [
+            (authority, views.get(authority.kind)) for authority in authorities
+        ],
         "can_record_view": perms.can_record_eligibility_view(user, complaint)
         and complaint.state == SuperComplaint.State.UNDER_ASSESSMENT,
         "view_form": EligibilityViewForm(),
-        "can_link_repeat": perms.can_triage(user, complaint) and complaint.state in SuperComplaint.AWAITING_DECISION,
+        "can_link_repeat": perms.can_triage(user, complaint)
+        and complaint.state in SuperComplaint.AWAITING_DECISION,
         "repeat_form": RepeatForm(
             complaint=complaint,
-            initial={"earlier": complaint.repeats_id, "material_change": complaint.material_change},
+            initial={
+                "earlier": complaint.repeats_id,
+                "material_change": complaint.material_change,
+            },
         ),
         "timeline": selectors.timeline_for(complaint),
         "is_owner": perms.is_member_of_complainant(user, complaint),
@@ -187,7 +258,13 @@ def _detail_context(request: HttpRequest, complaint: SuperComplaint, **extra: An
 @require_GET
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _visible_complaint(request, pk)
-    return _no_store(render(request, "complaints/complaint_detail.html", _detail_context(request, complaint)))
+    return _no_store(
+        render(
+            request,
+            "complaints/complaint_detail.html",
+            _detail_context(request, complaint),
+        )
+    )
 
 
 @require_POST
@@ -208,8 +285,12 @@ def complaint_transition(request: HttpRequest, pk: int, action: str) -> HttpResp
     if not form.is_valid():
         context = _detail_context(request, complaint)
         context["reason_forms"][action] = form
-        context["form_errors"] = [(f"id_{action}-reason", error) for error in form.errors.get("reason", [])]
-        return _no_store(render(request, "complaints/complaint_detail.html", context, status=400))
+        context["form_errors"] = [
+            (f"id_{action}-reason", error) for error in form.errors.get("reason", [])
+        ]
+        return _no_store(
+            render(request, "complaints/complaint_detail.html", context, status=400)
+        )
     try:
         ACTIONS[action](complaint, request.user, form.cleaned_data["reason"])
     except ConcurrentTransition:
@@ -237,12 +318,19 @@ def record_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = _detail_context(request, complaint, view_form=form)
         context["form_errors"] = [
-            ("id_view_1" if name == "view" else f"id_{name}", error) for name, errors in form.errors.items() for error in errors
+            ("id_view_1" if name == "view" else f"id_{name}", error)
+            for name, errors in form.errors.items()
+            for error in errors
         ]
-        return _no_store(render(request, "complaints/complaint_detail.html", context, status=400))
+        return _no_store(
+            render(request, "complaints/complaint_detail.html", context, status=400)
+        )
     try:
         services.record_eligibility_view(
-            complaint, by=request.user, view=form.cleaned_data["view"], reasons=form.cleaned_data["reasons"]
+            complaint,
+            by=request.user,
+            view=form.cleaned_data["view"],
+            reasons=form.cleaned_data["reasons"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -268,7 +356,9 @@ def link_repeat(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The link to the earlier complaint has been recorded."))
+            messages.success(
+                request, _("The link to the earlier complaint has been recorded.")
+            )
     else:
         messages.error(request, _("Choose an earlier complaint from the list."))
     return redirect("complaints:detail", pk=complaint.pk)
@@ -279,7 +369,10 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     complaint = _visible_complaint(request, pk)
     evidence = get_object_or_404(complaint.evidence.all(), pk=evidence_pk)
     response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
     )
     # Never rendered by the browser, whatever it contains.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -292,7 +385,9 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     complaint = _visible_complaint(request, pk)
     evidence = get_object_or_404(complaint.evidence.all(), pk=evidence_pk)
     services.remove_evidence(evidence, by=request.user)
-    messages.success(request, _("“%(name)s” has been removed.") % {"name": evidence.original_name})
+    messages.success(
+        request, _("“%(name)s” has been removed.") % {"name": evidence.original_name}
+    )
     return redirect("complaints:edit", pk=complaint.pk)
 
 
@@ -302,7 +397,9 @@ def acknowledgement_letter(request: HttpRequest, pk: int) -> HttpResponse:
     if complaint.acknowledged_at is None:
         raise Http404
     response = HttpResponse(build_letter(complaint), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-acknowledgement.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{complaint.reference}-acknowledgement.pdf"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -315,7 +412,10 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
         render(
             request,
             "complaints/intake_queue.html",
-            {"complaints": selectors.intake_queue(request.user), "today": timezone.localdate()},
+            {
+                "complaints": selectors.intake_queue(request.user),
+                "today": timezone.localdate(),
+            },
         )
     )
 
@@ -325,4 +425,6 @@ def all_complaints(request: HttpRequest) -> HttpResponse:
     if not perms.can_see_submitted_complaints(request.user):
         raise PermissionDenied
     complaints = selectors.complaints_visible_to(request.user).order_by("-received_at")
-    return _no_store(render(request, "complaints/all_complaints.html", {"complaints": complaints}))
+    return _no_store(
+        render(request, "complaints/all_complaints.html", {"complaints": complaints})
+    )

@@ -28,7 +28,11 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [
+        item.strip()
+        for item in os.environ.get(name, default).split(",")
+        if item.strip()
+    ]
 
 
 def env_int(name: str, default: int) -> int:
@@ -47,7 +51,9 @@ if not SECRET_KEY:
         SECRET_KEY = "insecure-development-key-" + str(BASE_DIR)
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else ""
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -118,8 +124,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -155,13 +166,17 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # No MEDIA_URL is served: evidence is only ever downloaded through a permission-checked view.
 
 # --- E-mail ---------------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "policesupercomplaint@hmicfrs.example")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "policesupercomplaint@hmicfrs.example"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------------
@@ -190,7 +205,9 @@ EVIDENCE_MAX_TOTAL_BYTES = env_int("EVIDENCE_MAX_TOTAL_BYTES", 200 * 1024 * 1024
 # Recipients' responses: 56 days after publication is the practice (27 Sep 2024 -> 22 Nov 2024);
 # "beginning_with" counts the publication day as day 1, as Police Act 1996 s55(5A) words it.
 RESPONSE_PERIOD_DAYS = env_int("RESPONSE_PERIOD_DAYS", 56)
-RESPONSE_PERIOD_CONVENTION = os.environ.get("RESPONSE_PERIOD_CONVENTION", "after_publication")
+RESPONSE_PERIOD_CONVENTION = os.environ.get(
+    "RESPONSE_PERIOD_CONVENTION", "after_publication"
+)
 # The eligibility decision has no statutory time limit (reg 6); this is HMICFRS's service target only.
 ELIGIBILITY_DECISION_TARGET_DAYS = env_int("ELIGIBILITY_DECISION_TARGET_DAYS", 90)
 

@@ -9,7 +9,11 @@ admin.site.site_title = "Super-complaints"
 
 urlpatterns = [
     path("", home, name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("complaints/", include("complaints.urls")),
     path("admin/", admin.site.urls),

@@ -25,9 +25,13 @@ class Investigation(ConcurrentTransitionMixin, models.Model):
         PAUSED = "paused", _("Paused")
 
     complaint = models.OneToOneField(
-        "complaints.SuperComplaint", on_delete=models.PROTECT, related_name="investigation"
+        "complaints.SuperComplaint",
+        on_delete=models.PROTECT,
+        related_name="investigation",
     )
-    state = FSMField(_("stage"), default=State.SCOPING, choices=State.choices, protected=True)
+    state = FSMField(
+        _("stage"), default=State.SCOPING, choices=State.choices, protected=True
+    )
     opened_at = models.DateTimeField(_("opened"), default=clock.now)
     report_title = models.CharField(_("report title"), max_length=300, blank=True)
     report_published_on = models.DateField(_("report published"), null=True, blank=True)
@@ -49,10 +53,14 @@ class Investigation(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.SCOPING,
         target=State.PUBLISHED,
-        permission=perms.for_transition(lambda user, obj: perms.can_administer_records(user)),
+        permission=perms.for_transition(
+            lambda user, obj: perms.can_administer_records(user)
+        ),
         custom={"label": _("Record a report published before this service existed")},
     )
-    def record_historical_report(self, *, by: object, reason: str = "", title: str, published_on, url: str = "") -> None:
+    def record_historical_report(
+        self, *, by: object, reason: str = "", title: str, published_on, url: str = ""
+    ) -> None:
         """Bring in the outcome of an investigation that was run and reported outside this service."""
         self.report_title = title
         self.report_published_on = published_on

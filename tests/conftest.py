@@ -9,7 +9,9 @@ from accounts.models import Role
 from tests.factories import COLLEGE, HMICFRS, IOPC, UserFactory, org
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """PostgreSQL-only tests (real row locking) are deselected, not skipped, on SQLite: the CI's
     PostgreSQL run of `make test` runs them."""
     if connection.vendor == "postgresql":
@@ -77,9 +79,17 @@ def met_recipient(db):
 
 @pytest.fixture
 def commissioner_monitor(db):
-    return _persona("commissioner_monitor", "victims-commissioner-for-england-and-wales", Role.MONITOR)
+    return _persona(
+        "commissioner_monitor",
+        "victims-commissioner-for-england-and-wales",
+        Role.MONITOR,
+    )
 
 
 @pytest.fixture
 def approvers(hmicfrs_approver, college_approver, iopc_approver):
-    return {"hmicfrs": hmicfrs_approver, "college": college_approver, "iopc": iopc_approver}
+    return {
+        "hmicfrs": hmicfrs_approver,
+        "college": college_approver,
+        "iopc": iopc_approver,
+    }

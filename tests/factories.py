@@ -29,7 +29,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery")
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+    def roles(
+        self, create: bool, extracted: list[str] | None, **kwargs: object
+    ) -> None:
         for role in extracted or []:
             RoleGrant.objects.create(user=self, role=role)
 
@@ -41,7 +43,9 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
         model = SuperComplaint
 
     organisation = factory.LazyFunction(lambda: org("hestia"))
-    created_by = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..organisation"))
+    created_by = factory.SubFactory(
+        UserFactory, organisation=factory.SelfAttribute("..organisation")
+    )
     title = "Police response to victims of modern slavery"
     features = "Officers miss signs of exploitation."
     harm_explanation = "Victims are left at risk of re-exploitation."
@@ -71,4 +75,6 @@ class EligibilityViewFactory(factory.django.DjangoModelFactory):
     authority = factory.LazyFunction(lambda: org(HMICFRS))
     view = EligibilityView.View.ELIGIBLE
     reasons = "Complies with reg 4."
-    recorded_by = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..authority"))
+    recorded_by = factory.SubFactory(
+        UserFactory, organisation=factory.SelfAttribute("..authority")
+    )

@@ -13,7 +13,9 @@ from complaints.models import SuperComplaint
 from tests.factories import ComplaintFactory, EvidenceFactory
 
 LONDON = ZoneInfo("Europe/London")
-HOSTILE_TITLE = "Heddlu <b>Gwŷr</b> & <script>alert('ŵ')</script> </para><font size=40>big</font>"
+HOSTILE_TITLE = (
+    "Heddlu <b>Gwŷr</b> & <script>alert('ŵ')</script> </para><font size=40>big</font>"
+)
 
 
 def text_of(pdf: bytes) -> str:
@@ -22,13 +24,20 @@ def text_of(pdf: bytes) -> str:
 
 def test_letter_text_is_extracted_and_matches(hestia_member, hmicfrs_triager):
     complaint = ComplaintFactory(
-        organisation=hestia_member.organisation, created_by=hestia_member, title=HOSTILE_TITLE, contact_name="Siân Ŵyn"
+        organisation=hestia_member.organisation,
+        created_by=hestia_member,
+        title=HOSTILE_TITLE,
+        contact_name="Siân Ŵyn",
     )
     EvidenceFactory(complaint=complaint)
     with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=LONDON), tick=False):
-        services.submit_complaint(SuperComplaint.objects.get(pk=complaint.pk), by=hestia_member)
+        services.submit_complaint(
+            SuperComplaint.objects.get(pk=complaint.pk), by=hestia_member
+        )
     with time_machine.travel(datetime(2026, 11, 25, 15, 0, tzinfo=LONDON), tick=False):
-        services.acknowledge_complaint(SuperComplaint.objects.get(pk=complaint.pk), by=hmicfrs_triager)
+        services.acknowledge_complaint(
+            SuperComplaint.objects.get(pk=complaint.pk), by=hmicfrs_triager
+        )
 
     pdf = acknowledgement_letter(SuperComplaint.objects.get(pk=complaint.pk))
 
@@ -36,7 +45,10 @@ def test_letter_text_is_extracted_and_matches(hestia_member, hmicfrs_triager):
     assert pdf.startswith(b"%PDF-")
     assert "Acknowledgement of your super-complaint" in text
     assert "Dear Siân Ŵyn," in text
-    assert "Heddlu <b>Gwŷr</b> & <script>alert('ŵ')</script> </para><font size=40>big</font>" in text
+    assert (
+        "Heddlu <b>Gwŷr</b> & <script>alert('ŵ')</script> </para><font size=40>big</font>"
+        in text
+    )
     assert "Reference SC-2026-001" in text
     assert "Received 23 November 2026" in text
     assert "Acknowledgement due 27 November 2026" in text
@@ -58,5 +70,8 @@ def test_letter_is_downloaded_as_an_attachment(client, hestia_member):
     response = client.get(f"/complaints/{complaint.pk}/acknowledgement.pdf")
 
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="SC-2026-009-acknowledgement.pdf"'
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="SC-2026-009-acknowledgement.pdf"'
+    )
     assert "SC-2026-009" in text_of(response.content)

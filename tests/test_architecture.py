@@ -4,8 +4,22 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "workflow", "complaints", "investigations", "recommendations", "config"]
-TRANSITIONS = ["submit", "acknowledge", "start_assessment", "decide_eligible", "decide_not_eligible", "withdraw"]
+APPS = [
+    "accounts",
+    "workflow",
+    "complaints",
+    "investigations",
+    "recommendations",
+    "config",
+]
+TRANSITIONS = [
+    "submit",
+    "acknowledge",
+    "start_assessment",
+    "decide_eligible",
+    "decide_not_eligible",
+    "withdraw",
+]
 
 
 def source_files():
@@ -27,7 +41,8 @@ def test_transitions_are_called_only_through_perform():
     offenders = [
         str(p.relative_to(ROOT))
         for p in source_files()
-        if p.name not in ("services.py", "transitions.py") and pattern.search(p.read_text())
+        if p.name not in ("services.py", "transitions.py")
+        and pattern.search(p.read_text())
     ]
 
     assert offenders == []

@@ -30,7 +30,9 @@ def page():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         yield context.new_page()
         browser.close()
@@ -45,7 +47,9 @@ def sign_in(page, base, username):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_draft_upload_check_submit_and_acknowledge(page, live_server, tmp_path, hestia_member, hmicfrs_triager):
+def test_draft_upload_check_submit_and_acknowledge(
+    page, live_server, tmp_path, hestia_member, hmicfrs_triager
+):
     base = live_server.url
     evidence = tmp_path / "evidence-summary.pdf"
     evidence.write_bytes(PDF)
@@ -54,26 +58,36 @@ def test_draft_upload_check_submit_and_acknowledge(page, live_server, tmp_path, 
     expect(page.get_by_role("heading", name="Your super-complaints")).to_be_visible()
     page.get_by_role("button", name="Start a new super-complaint").click()
     page.get_by_label("Title").fill("Police response to victims of cuckooing")
-    page.get_by_label("Feature or features of policing").fill("People whose homes are taken over are treated as suspects.")
-    page.get_by_label("Why they are or appear to be significantly harming the public").fill(
-        "Victims, often disabled, are left in the control of exploiters."
+    page.get_by_label("Feature or features of policing").fill(
+        "People whose homes are taken over are treated as suspects."
     )
+    page.get_by_label(
+        "Why they are or appear to be significantly harming the public"
+    ).fill("Victims, often disabled, are left in the control of exploiters.")
     page.get_by_label("Add evidence files").set_input_files(str(evidence))
     page.get_by_label("Contact e-mail address").fill("not-an-email")
     page.get_by_role("button", name="Save and check your answers").click()
 
     # The error summary is shown, and the evidence was attached regardless.
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a valid email address.")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a valid email address."
+    )
     expect(page.get_by_role("term")).to_have_text("evidence-summary.pdf")
     page.screenshot(path=str(ARTIFACTS / "1-draft-with-error.png"), full_page=True)
     page.get_by_label("Contact e-mail address").fill("pat@hestia.example")
     page.get_by_role("button", name="Save and check your answers").click()
 
-    expect(page.get_by_role("heading", name="Check your answers before submitting your super-complaint")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "heading", name="Check your answers before submitting your super-complaint"
+        )
+    ).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "2-check-answers.png"), full_page=True)
     page.get_by_role("button", name="Submit super-complaint").click()
 
-    expect(page.get_by_role("heading", name="Super-complaint submitted")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Super-complaint submitted")
+    ).to_be_visible()
     reference = SuperComplaint.objects.get().reference
     expect(page.locator(".govuk-panel__body")).to_contain_text(reference)
     page.screenshot(path=str(ARTIFACTS / "3-confirmation.png"), full_page=True)
@@ -84,7 +98,9 @@ def test_draft_upload_check_submit_and_acknowledge(page, live_server, tmp_path, 
     page.get_by_role("link", name=reference).click()
     page.get_by_role("button", name="Acknowledge receipt").click()
 
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Receipt acknowledged")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Receipt acknowledged"
+    )
     expect(page.locator(".govuk-tag").first).to_have_text("Acknowledged")
     page.screenshot(path=str(ARTIFACTS / "4-acknowledged.png"), full_page=True)
     assert SuperComplaint.objects.get().state == SuperComplaint.State.ACKNOWLEDGED

@@ -24,7 +24,14 @@ PERSONAS = [
     "met_recipient",
     "commissioner_monitor",
 ]
-STAFF = ["hmicfrs_triager", "hmicfrs_approver", "college_approver", "iopc_approver", "iopc_investigator", "commissioner_monitor"]
+STAFF = [
+    "hmicfrs_triager",
+    "hmicfrs_approver",
+    "college_approver",
+    "iopc_approver",
+    "iopc_investigator",
+    "commissioner_monitor",
+]
 
 
 def expect(default, **overrides):
@@ -68,7 +75,9 @@ def as_persona(request, client):
 
 def make_complaint(request, state):
     owner = request.getfixturevalue("hestia_member")
-    complaint = ComplaintFactory(organisation=owner.organisation, created_by=owner, state=state)
+    complaint = ComplaintFactory(
+        organisation=owner.organisation, created_by=owner, state=state
+    )
     if state != S.DRAFT:
         from django.utils import timezone
 
@@ -106,8 +115,24 @@ def test_page_permissions(request, as_persona, page, persona):
 
 # (action, state, expected status per persona: 302 = done and redirected)
 ACTIONS = {
-    "acknowledge": (S.SUBMITTED, expect(404, hestia_member=403, hmicfrs_triager=302, **{k: 403 for k in STAFF if k != "hmicfrs_triager"})),
-    "start_assessment": (S.ACKNOWLEDGED, expect(404, hestia_member=403, hmicfrs_triager=302, **{k: 403 for k in STAFF if k != "hmicfrs_triager"})),
+    "acknowledge": (
+        S.SUBMITTED,
+        expect(
+            404,
+            hestia_member=403,
+            hmicfrs_triager=302,
+            **{k: 403 for k in STAFF if k != "hmicfrs_triager"},
+        ),
+    ),
+    "start_assessment": (
+        S.ACKNOWLEDGED,
+        expect(
+            404,
+            hestia_member=403,
+            hmicfrs_triager=302,
+            **{k: 403 for k in STAFF if k != "hmicfrs_triager"},
+        ),
+    ),
     "withdraw": (S.SUBMITTED, expect(404, hestia_member=302, **{STAFF_KEY: 403})),
     "submit": (S.DRAFT, expect(404, hestia_member=302)),
 }
@@ -121,7 +146,8 @@ def test_action_permissions(request, as_persona, action, persona):
     client, _user = as_persona(persona)
 
     response = client.post(
-        reverse("complaints:transition", args=[complaint.pk, action]), {f"{action}-reason": "A reason."}
+        reverse("complaints:transition", args=[complaint.pk, action]),
+        {f"{action}-reason": "A reason."},
     )
 
     assert response.status_code == expected[persona]
@@ -134,12 +160,24 @@ def test_action_permissions(request, as_persona, action, persona):
 def test_record_view_permissions(request, as_persona, persona):
     complaint, _evidence = make_complaint(request, S.UNDER_ASSESSMENT)
     client, _user = as_persona(persona)
-    expected = expect(404, **{STAFF_KEY: 403}, hestia_member=403, hmicfrs_approver=302, college_approver=302, iopc_approver=302)
+    expected = expect(
+        404,
+        **{STAFF_KEY: 403},
+        hestia_member=403,
+        hmicfrs_approver=302,
+        college_approver=302,
+        iopc_approver=302,
+    )
 
-    response = client.post(reverse("complaints:record_view", args=[complaint.pk]), {"view": "eligible", "reasons": "Meets reg 4."})
+    response = client.post(
+        reverse("complaints:record_view", args=[complaint.pk]),
+        {"view": "eligible", "reasons": "Meets reg 4."},
+    )
 
     assert response.status_code == expected[persona]
-    assert complaint.eligibility_views.count() == (1 if expected[persona] == 302 and persona != "anonymous" else 0)
+    assert complaint.eligibility_views.count() == (
+        1 if expected[persona] == 302 and persona != "anonymous" else 0
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -158,16 +196,29 @@ def test_start_draft_permissions(as_persona, persona):
 
 
 def test_organisation_cannot_be_chosen_in_the_draft_form(client, hestia_member):
-    complaint = ComplaintFactory(organisation=hestia_member.organisation, created_by=hestia_member)
+    complaint = ComplaintFactory(
+        organisation=hestia_member.organisation, created_by=hestia_member
+    )
     client.force_login(hestia_member)
 
     client.post(
         reverse("complaints:edit", args=[complaint.pk]),
-        {"version": 1, "title": "T", "organisation": "99", "state": "eligible", "reference": "SC-1999-001"},
+        {
+            "version": 1,
+            "title": "T",
+            "organisation": "99",
+            "state": "eligible",
+            "reference": "SC-1999-001",
+        },
     )
 
     complaint = SuperComplaint.objects.get(pk=complaint.pk)
-    assert (complaint.organisation, complaint.state, complaint.reference, complaint.title) == (
+    assert (
+        complaint.organisation,
+        complaint.state,
+        complaint.reference,
+        complaint.title,
+    ) == (
         hestia_member.organisation,
         S.DRAFT,
         None,
@@ -179,7 +230,12 @@ def test_transitions_refuse_get(client, hmicfrs_triager, request):
     complaint, _evidence = make_complaint(request, S.SUBMITTED)
     client.force_login(hmicfrs_triager)
 
-    assert client.get(reverse("complaints:transition", args=[complaint.pk, "acknowledge"])).status_code == 405
+    assert (
+        client.get(
+            reverse("complaints:transition", args=[complaint.pk, "acknowledge"])
+        ).status_code
+        == 405
+    )
     assert SuperComplaint.objects.get(pk=complaint.pk).state == S.SUBMITTED
 
 
@@ -204,7 +260,9 @@ def test_actions_a_user_may_never_take_are_not_shown(client, hestia_member, requ
     complaint, _evidence = make_complaint(request, S.SUBMITTED)
     client.force_login(hestia_member)
 
-    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    page = client.get(
+        reverse("complaints:detail", args=[complaint.pk])
+    ).content.decode()
 
     assert "Withdraw super-complaint" in page
     assert "Acknowledge receipt" not in page
@@ -213,9 +271,14 @@ def test_actions_a_user_may_never_take_are_not_shown(client, hestia_member, requ
 def test_blocked_actions_say_why(client, hmicfrs_triager, college_approver, request):
     complaint, _evidence = make_complaint(request, S.UNDER_ASSESSMENT)
     client.force_login(college_approver)
-    client.post(reverse("complaints:record_view", args=[complaint.pk]), {"view": "eligible", "reasons": "Meets reg 4."})
+    client.post(
+        reverse("complaints:record_view", args=[complaint.pk]),
+        {"view": "eligible", "reasons": "Meets reg 4."},
+    )
     client.force_login(hmicfrs_triager)
 
-    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    page = client.get(
+        reverse("complaints:detail", args=[complaint.pk])
+    ).content.decode()
 
     assert "Needs the view of: HMICFRS, IOPC." in page

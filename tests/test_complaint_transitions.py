@@ -6,7 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
 from complaints.models import EligibilityView, SuperComplaint
-from tests.factories import COLLEGE, HMICFRS, IOPC, ComplaintFactory, EligibilityViewFactory, EvidenceFactory, org
+from tests.factories import (
+    COLLEGE,
+    HMICFRS,
+    IOPC,
+    ComplaintFactory,
+    EligibilityViewFactory,
+    EvidenceFactory,
+    org,
+)
 from workflow.models import TransitionLog
 from workflow.transitions import perform
 
@@ -17,13 +25,18 @@ ALLOWED = {
     "start_assessment": ({S.ACKNOWLEDGED}, S.UNDER_ASSESSMENT),
     "decide_eligible": ({S.UNDER_ASSESSMENT}, S.ELIGIBLE),
     "decide_not_eligible": ({S.UNDER_ASSESSMENT}, S.NOT_ELIGIBLE),
-    "withdraw": ({S.DRAFT, S.SUBMITTED, S.ACKNOWLEDGED, S.UNDER_ASSESSMENT}, S.WITHDRAWN),
+    "withdraw": (
+        {S.DRAFT, S.SUBMITTED, S.ACKNOWLEDGED, S.UNDER_ASSESSMENT},
+        S.WITHDRAWN,
+    ),
 }
 CASES = [(name, state) for name in ALLOWED for state in S.values]
 
 
 def complaint_in(state, member, view):
-    complaint = ComplaintFactory(state=state, organisation=member.organisation, created_by=member)
+    complaint = ComplaintFactory(
+        state=state, organisation=member.organisation, created_by=member
+    )
     EvidenceFactory(complaint=complaint)
     for slug in (HMICFRS, COLLEGE, IOPC):
         EligibilityViewFactory(complaint=complaint, authority=org(slug), view=view)
@@ -32,7 +45,11 @@ def complaint_in(state, member, view):
 
 @pytest.mark.parametrize(("name", "state"), CASES)
 def test_transition_from_every_state(name, state, hestia_member, hmicfrs_triager):
-    view = EligibilityView.View.NOT_ELIGIBLE if name == "decide_not_eligible" else EligibilityView.View.ELIGIBLE
+    view = (
+        EligibilityView.View.NOT_ELIGIBLE
+        if name == "decide_not_eligible"
+        else EligibilityView.View.ELIGIBLE
+    )
     complaint = complaint_in(state, hestia_member, view)
     actor = hestia_member if name in ("submit", "withdraw") else hmicfrs_triager
     sources, target = ALLOWED[name]
@@ -43,7 +60,14 @@ def test_transition_from_every_state(name, state, hestia_member, hmicfrs_triager
         complaint.refresh_from_db()
         assert complaint.state == target
         log = TransitionLog.objects.for_object(complaint).get()
-        assert (log.transition, log.source, log.target, log.by, log.organisation, log.reason) == (
+        assert (
+            log.transition,
+            log.source,
+            log.target,
+            log.by,
+            log.organisation,
+            log.reason,
+        ) == (
             name,
             state,
             target,
@@ -60,9 +84,16 @@ def test_transition_from_every_state(name, state, hestia_member, hmicfrs_triager
         assert TransitionLog.objects.for_object(complaint).count() == 0
 
 
-@pytest.mark.parametrize("name", ["acknowledge", "start_assessment", "decide_eligible", "decide_not_eligible"])
+@pytest.mark.parametrize(
+    "name",
+    ["acknowledge", "start_assessment", "decide_eligible", "decide_not_eligible"],
+)
 def test_body_member_cannot_take_hmicfrs_actions(name, hestia_member):
-    complaint = complaint_in(S.UNDER_ASSESSMENT if name.startswith("decide") else S.SUBMITTED, hestia_member, "eligible")
+    complaint = complaint_in(
+        S.UNDER_ASSESSMENT if name.startswith("decide") else S.SUBMITTED,
+        hestia_member,
+        "eligible",
+    )
 
     with pytest.raises(PermissionDenied):
         perform(getattr(complaint, name), by=hestia_member, reason="x")

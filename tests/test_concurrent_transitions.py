@@ -25,7 +25,9 @@ def submitted_complaint(member):
     return complaint
 
 
-def test_stale_copy_loses_and_leaves_no_trace(hestia_member, hmicfrs_triager, django_capture_on_commit_callbacks):
+def test_stale_copy_loses_and_leaves_no_trace(
+    hestia_member, hmicfrs_triager, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     complaint = submitted_complaint(hestia_member)
@@ -34,13 +36,20 @@ def test_stale_copy_loses_and_leaves_no_trace(hestia_member, hmicfrs_triager, dj
 
     services.acknowledge_complaint(first, by=hmicfrs_triager)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ConcurrentTransition):
-        services.withdraw_complaint(second, by=hestia_member, reason="Changed our minds.")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ConcurrentTransition),
+    ):
+        services.withdraw_complaint(
+            second, by=hestia_member, reason="Changed our minds."
+        )
 
     complaint.refresh_from_db()
     assert complaint.state == SuperComplaint.State.ACKNOWLEDGED
     assert complaint.withdrawal_reason == ""
-    assert list(TransitionLog.objects.for_object(complaint).values_list("transition", flat=True)) == ["acknowledge"]
+    assert list(
+        TransitionLog.objects.for_object(complaint).values_list("transition", flat=True)
+    ) == ["acknowledge"]
     assert mail.outbox == []
 
 
@@ -53,11 +62,15 @@ def test_lost_race_shows_a_clear_message(client, hestia_member, hmicfrs_triager)
     def another_request_commits_first(sender, instance, name, **kwargs):
         # What a second server process does between this request loading the row and saving it.
         if name == "acknowledge":
-            SuperComplaint.objects.filter(pk=instance.pk).update(state=SuperComplaint.State.WITHDRAWN)
+            SuperComplaint.objects.filter(pk=instance.pk).update(
+                state=SuperComplaint.State.WITHDRAWN
+            )
 
     pre_transition.connect(another_request_commits_first, sender=SuperComplaint)
     try:
-        response = client.post(f"/complaints/{complaint.pk}/actions/acknowledge/", follow=True)
+        response = client.post(
+            f"/complaints/{complaint.pk}/actions/acknowledge/", follow=True
+        )
     finally:
         pre_transition.disconnect(another_request_commits_first, sender=SuperComplaint)
 
@@ -65,13 +78,18 @@ def test_lost_race_shows_a_clear_message(client, hestia_member, hmicfrs_triager)
     complaint.refresh_from_db()
     # The simulated other write ran inside this request's transaction, so it rolled back with it;
     # what matters is that the acknowledgement was not half-done.
-    assert (complaint.state, complaint.acknowledged_at) == (SuperComplaint.State.SUBMITTED, None)
+    assert (complaint.state, complaint.acknowledged_at) == (
+        SuperComplaint.State.SUBMITTED,
+        None,
+    )
     assert TransitionLog.objects.for_object(complaint).count() == 0
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_eight_simultaneous_acknowledgements_one_succeeds(hestia_member, hmicfrs_triager):
+def test_eight_simultaneous_acknowledgements_one_succeeds(
+    hestia_member, hmicfrs_triager
+):
     complaint = submitted_complaint(hestia_member)
     barrier = threading.Barrier(8)
     outcomes: list[str] = []
@@ -101,4 +119,7 @@ def test_eight_simultaneous_acknowledgements_one_succeeds(hestia_member, hmicfrs
     assert connection.vendor == "postgresql"
     assert sorted(outcomes) == ["lost"] * 7 + ["ok"]
     assert TransitionLog.objects.for_object(complaint).count() == 1
-    assert SuperComplaint.objects.get(pk=complaint.pk).state == SuperComplaint.State.ACKNOWLEDGED
+    assert (
+        SuperComplaint.objects.get(pk=complaint.pk).state
+        == SuperComplaint.State.ACKNOWLEDGED
+    )

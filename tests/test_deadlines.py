@@ -34,8 +34,14 @@ def london(*args: int) -> datetime:
         (date(2026, 4, 6), False),  # Easter Monday
         (date(2026, 5, 4), False),  # Early May bank holiday
         (date(2026, 5, 25), False),  # Spring bank holiday
-        (date(2026, 8, 31), False),  # Summer bank holiday (England and Wales, not Scotland's 3 August)
-        (date(2026, 8, 3), True),  # Scotland's summer bank holiday is a working day here
+        (
+            date(2026, 8, 31),
+            False,
+        ),  # Summer bank holiday (England and Wales, not Scotland's 3 August)
+        (
+            date(2026, 8, 3),
+            True,
+        ),  # Scotland's summer bank holiday is a working day here
         (date(2026, 3, 17), True),  # St Patrick's Day: Northern Ireland only
         (date(2022, 9, 19), False),  # State Funeral of Queen Elizabeth II (proclaimed)
         (date(2022, 6, 3), False),  # Platinum Jubilee
@@ -101,12 +107,16 @@ def test_receipt_day_is_the_day_in_england_in_winter_time():
 
 def test_clocks_going_back_do_not_change_the_count():
     # Sunday 25 October 2026 is when BST ends. Received Friday 23 October.
-    assert acknowledgement_due(london(2026, 10, 23, 18, 0), calendar=PLAIN) == date(2026, 10, 29)
+    assert acknowledgement_due(london(2026, 10, 23, 18, 0), calendar=PLAIN) == date(
+        2026, 10, 29
+    )
 
 
 def test_clocks_going_forward_do_not_change_the_count():
     # Sunday 29 March 2026 is when BST starts. Received 00:30 UTC Monday 30 March = 01:30 BST.
-    assert acknowledgement_due(datetime(2026, 3, 30, 0, 30, tzinfo=UTC), calendar=PLAIN) == date(2026, 4, 7)
+    assert acknowledgement_due(
+        datetime(2026, 3, 30, 0, 30, tzinfo=UTC), calendar=PLAIN
+    ) == date(2026, 4, 7)
 
 
 def test_naive_datetimes_are_refused():
@@ -117,11 +127,15 @@ def test_naive_datetimes_are_refused():
 def test_one_off_holiday_moves_the_due_date():
     calendar = Calendar(extra={date(2026, 11, 25): "Proclaimed bank holiday"})
 
-    assert acknowledgement_due(london(2026, 11, 23, 9, 0), calendar=calendar) == date(2026, 11, 30)
+    assert acknowledgement_due(london(2026, 11, 23, 9, 0), calendar=calendar) == date(
+        2026, 11, 30
+    )
 
 
 def test_explanation_lists_each_day_and_why_it_was_skipped():
-    explanation = explain_acknowledgement_due(london(2026, 12, 24, 10, 0), calendar=PLAIN)
+    explanation = explain_acknowledgement_due(
+        london(2026, 12, 24, 10, 0), calendar=PLAIN
+    )
 
     assert [(step.day, step.counted, step.note) for step in explanation.steps] == [
         (date(2026, 12, 24), True, "working day 1"),

@@ -35,11 +35,18 @@ def png_bytes() -> bytes:
 
 @pytest.fixture
 def draft(hestia_member):
-    return ComplaintFactory(organisation=hestia_member.organisation, created_by=hestia_member)
+    return ComplaintFactory(
+        organisation=hestia_member.organisation, created_by=hestia_member
+    )
 
 
 def upload(client, complaint, *files, **fields):
-    data = {"version": complaint.version, "title": complaint.title, "contact_email": "a@b.example", **fields}
+    data = {
+        "version": complaint.version,
+        "title": complaint.title,
+        "contact_email": "a@b.example",
+        **fields,
+    }
     data["evidence"] = list(files)
     return client.post(reverse("complaints:edit", args=[complaint.pk]), data)
 
@@ -61,7 +68,11 @@ def test_allowed_files_are_attached(client, hestia_member, draft, name, content,
 
     assert response.status_code == 302
     evidence = Evidence.objects.get(complaint=draft)
-    assert (evidence.original_name, evidence.kind_label, evidence.size) == (name, kind, len(content))
+    assert (evidence.original_name, evidence.kind_label, evidence.size) == (
+        name,
+        kind,
+        len(content),
+    )
     assert name not in evidence.file.name
     assert evidence.file.name.startswith("evidence/")
     assert evidence.file.read() == content
@@ -115,11 +126,17 @@ def test_allowed_files_are_attached(client, hestia_member, draft, name, content,
             docx_bytes({"../../etc/passwd": b"x"}),
             "“escape.docx”: the document contains a part with an unsafe name.",
         ),
-        ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "“broken.png”: the image is damaged or not really an image."),
+        (
+            "broken.png",
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * 50,
+            "“broken.png”: the image is damaged or not really an image.",
+        ),
         ("empty.pdf", b"", "“empty.pdf”: the file is empty."),
     ],
 )
-def test_hostile_or_wrong_files_are_refused_with_a_reason(client, hestia_member, draft, name, content, message):
+def test_hostile_or_wrong_files_are_refused_with_a_reason(
+    client, hestia_member, draft, name, content, message
+):
     client.force_login(hestia_member)
 
     response = upload(client, draft, SimpleUploadedFile(name, content))
@@ -134,7 +151,9 @@ def test_oversized_file_is_refused(client, hestia_member, draft, settings):
     settings.EVIDENCE_MAX_FILE_BYTES = 1024
     client.force_login(hestia_member)
 
-    response = upload(client, draft, SimpleUploadedFile("big.pdf", PDF + b"%" * 2000 + b"\n%%EOF"))
+    response = upload(
+        client, draft, SimpleUploadedFile("big.pdf", PDF + b"%" * 2000 + b"\n%%EOF")
+    )
 
     assert response.context["form"].errors["evidence"] == [
         "“big.pdf”: the file is 2.0\xa0KB; each file must be 1.0\xa0KB or smaller."
@@ -146,10 +165,16 @@ def test_total_per_complaint_is_limited(client, hestia_member, draft, settings):
     settings.EVIDENCE_MAX_TOTAL_BYTES = len(PDF) * 2
     client.force_login(hestia_member)
 
-    response = upload(client, draft, *(SimpleUploadedFile(f"r{i}.pdf", PDF) for i in range(3)))
+    response = upload(
+        client, draft, *(SimpleUploadedFile(f"r{i}.pdf", PDF) for i in range(3))
+    )
 
     assert Evidence.objects.filter(complaint=draft).count() == 2
-    assert response.context["form"].errors["evidence"][0].startswith("“r2.pdf”: a super-complaint's evidence can total at most")
+    assert (
+        response.context["form"]
+        .errors["evidence"][0]
+        .startswith("“r2.pdf”: a super-complaint's evidence can total at most")
+    )
 
 
 def test_hostile_names_are_cleaned(client, hestia_member, draft):
@@ -174,11 +199,18 @@ def test_long_names_are_shortened_keeping_the_extension(client, hestia_member, d
 def test_files_are_kept_when_another_field_has_an_error(client, hestia_member, draft):
     client.force_login(hestia_member)
 
-    response = upload(client, draft, SimpleUploadedFile("report.pdf", PDF), contact_email="not an e-mail")
+    response = upload(
+        client,
+        draft,
+        SimpleUploadedFile("report.pdf", PDF),
+        contact_email="not an e-mail",
+    )
 
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["contact_email"]
-    assert [e.original_name for e in Evidence.objects.filter(complaint=draft)] == ["report.pdf"]
+    assert [e.original_name for e in Evidence.objects.filter(complaint=draft)] == [
+        "report.pdf"
+    ]
     assert "report.pdf" in response.content.decode()
 
 
@@ -203,10 +235,17 @@ def test_another_bodys_evidence_is_not_found(client, hestia_member, cwj_member, 
     evidence = Evidence.objects.get()
     client.force_login(cwj_member)
 
-    assert client.get(reverse("complaints:evidence", args=[draft.pk, evidence.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("complaints:evidence", args=[draft.pk, evidence.pk])
+        ).status_code
+        == 404
+    )
 
 
-def test_evidence_can_be_removed_from_a_draft(client, hestia_member, draft, django_capture_on_commit_callbacks):
+def test_evidence_can_be_removed_from_a_draft(
+    client, hestia_member, draft, django_capture_on_commit_callbacks
+):
     client.force_login(hestia_member)
     upload(client, draft, SimpleUploadedFile("report.pdf", PDF))
     evidence = Evidence.objects.get()
@@ -220,7 +259,9 @@ def test_evidence_can_be_removed_from_a_draft(client, hestia_member, draft, djan
 
 
 def test_evidence_cannot_be_added_after_submission(client, hestia_member, draft):
-    SuperComplaint.objects.filter(pk=draft.pk).update(state=SuperComplaint.State.SUBMITTED)
+    SuperComplaint.objects.filter(pk=draft.pk).update(
+        state=SuperComplaint.State.SUBMITTED
+    )
     client.force_login(hestia_member)
 
     response = upload(client, draft, SimpleUploadedFile("late.pdf", PDF))

@@ -16,12 +16,20 @@ def test_reference_data_is_loaded_by_migrate(db):
     bodies = Organisation.objects.of_kind(OrganisationKind.LOCAL_POLICING_BODY)
 
     assert (forces.count(), territorial.count(), bodies.count()) == (47, 43, 43)
-    assert set(forces.filter(is_territorial_force=False).values_list("short_name", flat=True)) == {"BTP", "CNC", "MDP", "NCA"}
-    assert sorted(bodies.values_list("police_force__name", flat=True)) == sorted(territorial.values_list("name", flat=True))
-    assert Organisation.objects.get(name="Metropolitan Police Service").local_policing_bodies.get().name == (
-        "Mayor's Office for Policing and Crime"
+    assert set(
+        forces.filter(is_territorial_force=False).values_list("short_name", flat=True)
+    ) == {"BTP", "CNC", "MDP", "NCA"}
+    assert sorted(bodies.values_list("police_force__name", flat=True)) == sorted(
+        territorial.values_list("name", flat=True)
     )
-    assert set(Organisation.objects.of_kind(OrganisationKind.NATIONAL_BODY).values_list("short_name", flat=True)) == {
+    assert Organisation.objects.get(
+        name="Metropolitan Police Service"
+    ).local_policing_bodies.get().name == ("Mayor's Office for Policing and Crime")
+    assert set(
+        Organisation.objects.of_kind(OrganisationKind.NATIONAL_BODY).values_list(
+            "short_name", flat=True
+        )
+    ) == {
         "Home Office",
         "MoJ",
         "CPS",

@@ -18,32 +18,52 @@ def submitted_on(member, moment):
     complaint = ComplaintFactory(organisation=member.organisation, created_by=member)
     EvidenceFactory(complaint=complaint)
     with time_machine.travel(moment, tick=False):
-        services.submit_complaint(SuperComplaint.objects.get(pk=complaint.pk), by=member)
+        services.submit_complaint(
+            SuperComplaint.objects.get(pk=complaint.pk), by=member
+        )
     return SuperComplaint.objects.get(pk=complaint.pk)
 
 
-def test_adding_a_holiday_recomputes_open_due_dates_and_logs_them(hestia_member, hmicfrs_triager):
+def test_adding_a_holiday_recomputes_open_due_dates_and_logs_them(
+    hestia_member, hmicfrs_triager
+):
     open_one = submitted_on(hestia_member, datetime(2026, 11, 23, 9, 0, tzinfo=LONDON))
-    acknowledged = submitted_on(hestia_member, datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))
+    acknowledged = submitted_on(
+        hestia_member, datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
+    )
     services.acknowledge_complaint(acknowledged, by=hmicfrs_triager)
 
-    _holiday, moved = add_extra_holiday(day=date(2026, 11, 25), name="Proclaimed bank holiday")
+    _holiday, moved = add_extra_holiday(
+        day=date(2026, 11, 25), name="Proclaimed bank holiday"
+    )
 
     assert moved == 1
-    assert SuperComplaint.objects.get(pk=open_one.pk).acknowledgement_due_on == date(2026, 11, 30)
-    assert SuperComplaint.objects.get(pk=acknowledged.pk).acknowledgement_due_on == date(2026, 11, 27)
+    assert SuperComplaint.objects.get(pk=open_one.pk).acknowledgement_due_on == date(
+        2026, 11, 30
+    )
+    assert SuperComplaint.objects.get(
+        pk=acknowledged.pk
+    ).acknowledgement_due_on == date(2026, 11, 27)
     change = DueDateChange.objects.get()
-    assert (change.subject, change.old_date, change.new_date) == (open_one, date(2026, 11, 27), date(2026, 11, 30))
+    assert (change.subject, change.old_date, change.new_date) == (
+        open_one,
+        date(2026, 11, 27),
+        date(2026, 11, 30),
+    )
     assert "Proclaimed bank holiday" in change.reason
 
 
 def test_removing_it_moves_them_back(hestia_member):
     complaint = submitted_on(hestia_member, datetime(2026, 11, 23, 9, 0, tzinfo=LONDON))
-    holiday, _moved = add_extra_holiday(day=date(2026, 11, 25), name="Proclaimed bank holiday")
+    holiday, _moved = add_extra_holiday(
+        day=date(2026, 11, 25), name="Proclaimed bank holiday"
+    )
 
     assert remove_extra_holiday(holiday) == 1
 
-    assert SuperComplaint.objects.get(pk=complaint.pk).acknowledgement_due_on == date(2026, 11, 27)
+    assert SuperComplaint.objects.get(pk=complaint.pk).acknowledgement_due_on == date(
+        2026, 11, 27
+    )
     assert DueDateChange.objects.count() == 2
 
 
@@ -51,15 +71,21 @@ def test_admin_adds_a_holiday_through_the_service(client, hestia_member):
     complaint = submitted_on(hestia_member, datetime(2026, 11, 23, 9, 0, tzinfo=LONDON))
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
 
-    response = client.post("/admin/workflow/extraholiday/add/", {"day": "2026-11-26", "name": "Proclaimed"})
+    response = client.post(
+        "/admin/workflow/extraholiday/add/", {"day": "2026-11-26", "name": "Proclaimed"}
+    )
 
     assert response.status_code == 302
     assert ExtraHoliday.objects.get().name == "Proclaimed"
-    assert SuperComplaint.objects.get(pk=complaint.pk).acknowledgement_due_on == date(2026, 11, 30)
+    assert SuperComplaint.objects.get(pk=complaint.pk).acknowledgement_due_on == date(
+        2026, 11, 30
+    )
 
 
 def test_the_page_explains_the_due_date(client, hestia_member):
-    complaint = submitted_on(hestia_member, datetime(2026, 12, 24, 10, 0, tzinfo=LONDON))
+    complaint = submitted_on(
+        hestia_member, datetime(2026, 12, 24, 10, 0, tzinfo=LONDON)
+    )
     client.force_login(hestia_member)
 
     page = client.get(f"/complaints/{complaint.pk}/").content.decode()

@@ -14,10 +14,16 @@ from workflow.models import AppendOnlyError, TransitionLog
 
 @pytest.fixture
 def log_row(hestia_member):
-    complaint = ComplaintFactory(organisation=hestia_member.organisation, created_by=hestia_member)
+    complaint = ComplaintFactory(
+        organisation=hestia_member.organisation, created_by=hestia_member
+    )
     EvidenceFactory(complaint=complaint)
-    with time_machine.travel(datetime(2026, 7, 1, 10, 30, tzinfo=ZoneInfo("Europe/London")), tick=False):
-        services.submit_complaint(SuperComplaint.objects.get(pk=complaint.pk), by=hestia_member)
+    with time_machine.travel(
+        datetime(2026, 7, 1, 10, 30, tzinfo=ZoneInfo("Europe/London")), tick=False
+    ):
+        services.submit_complaint(
+            SuperComplaint.objects.get(pk=complaint.pk), by=hestia_member
+        )
     return TransitionLog.objects.get()
 
 
@@ -40,8 +46,12 @@ def test_admin_can_read_but_not_change_the_log(client, log_row):
     client.force_login(admin)
 
     listing = client.get("/admin/workflow/transitionlog/")
-    change = client.post(f"/admin/workflow/transitionlog/{log_row.pk}/change/", {"reason": "rewritten"})
-    delete = client.post(f"/admin/workflow/transitionlog/{log_row.pk}/delete/", {"post": "yes"})
+    change = client.post(
+        f"/admin/workflow/transitionlog/{log_row.pk}/change/", {"reason": "rewritten"}
+    )
+    delete = client.post(
+        f"/admin/workflow/transitionlog/{log_row.pk}/delete/", {"post": "yes"}
+    )
     add = client.get("/admin/workflow/transitionlog/add/")
 
     assert listing.status_code == 200
@@ -50,9 +60,20 @@ def test_admin_can_read_but_not_change_the_log(client, log_row):
 
 
 def test_log_records_who_for_which_organisation_when(log_row, hestia_member):
-    assert (log_row.transition, log_row.source, log_row.target) == ("submit", "draft", "submitted")
-    assert (log_row.by, log_row.organisation) == (hestia_member, hestia_member.organisation)
-    assert log_row.at == SuperComplaint.objects.get().received_at == datetime(2026, 7, 1, 9, 30, tzinfo=ZoneInfo("UTC"))
+    assert (log_row.transition, log_row.source, log_row.target) == (
+        "submit",
+        "draft",
+        "submitted",
+    )
+    assert (log_row.by, log_row.organisation) == (
+        hestia_member,
+        hestia_member.organisation,
+    )
+    assert (
+        log_row.at
+        == SuperComplaint.objects.get().received_at
+        == datetime(2026, 7, 1, 9, 30, tzinfo=ZoneInfo("UTC"))
+    )
 
 
 def test_timeline_shows_the_log_on_the_complaint_page(client, log_row, hestia_member):

@@ -22,7 +22,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(TransitionLog)
 class TransitionLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "content_type", "object_id", "transition", "source", "target", "by", "organisation"]
+    list_display = [
+        "at",
+        "content_type",
+        "object_id",
+        "transition",
+        "source",
+        "target",
+        "by",
+        "organisation",
+    ]
     list_filter = ["content_type", "transition", "target"]
     list_select_related = ["content_type", "by", "organisation"]
     date_hierarchy = "at"
@@ -30,7 +39,15 @@ class TransitionLogAdmin(ReadOnlyAdmin):
 
 @admin.register(DueDateChange)
 class DueDateChangeAdmin(ReadOnlyAdmin):
-    list_display = ["at", "content_type", "object_id", "deadline", "old_date", "new_date", "reason"]
+    list_display = [
+        "at",
+        "content_type",
+        "object_id",
+        "deadline",
+        "old_date",
+        "new_date",
+        "reason",
+    ]
 
 
 @admin.register(ExtraHoliday)
@@ -44,7 +61,9 @@ class ExtraHolidayAdmin(admin.ModelAdmin):
         # Change = remove and add again, so each move of a due date is explained.
         return False
 
-    def save_model(self, request: HttpRequest, obj: ExtraHoliday, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: ExtraHoliday, form: Any, change: bool
+    ) -> None:
         holiday, moved = services.add_extra_holiday(day=obj.day, name=obj.name)
         obj.pk = holiday.pk
         messages.info(request, f"{moved} due date(s) recomputed.")

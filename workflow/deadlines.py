@@ -28,7 +28,9 @@ ACKNOWLEDGEMENT_WORKING_DAYS = 5
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> dict[date, str]:
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year, language="en_GB"))
+    return dict(
+        holidays.country_holidays("GB", subdiv="ENG", years=year, language="en_GB")
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,9 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
 
 
-def explain_acknowledgement_due(received_at: datetime, *, calendar: Calendar | None = None) -> Explanation:
+def explain_acknowledgement_due(
+    received_at: datetime, *, calendar: Calendar | None = None
+) -> Explanation:
     """Reg 5: acknowledge before the end of 5 working days beginning with the day of receipt in England,
     or with the next working day if receipt falls on a day that is not a working day. Day 1 is that day."""
     calendar = calendar or Calendar.current()
@@ -112,7 +116,9 @@ def explain_acknowledgement_due(received_at: datetime, *, calendar: Calendar | N
             if counted == ACKNOWLEDGEMENT_WORKING_DAYS:
                 break
         else:
-            steps.append(DayStep(day, False, _("not counted: %(reason)s") % {"reason": reason}))
+            steps.append(
+                DayStep(day, False, _("not counted: %(reason)s") % {"reason": reason})
+            )
         day += timedelta(days=1)
     rule = _(
         "Received on %(received)s. The acknowledgement is due before the end of 5 working days beginning "
@@ -129,7 +135,9 @@ def explain_acknowledgement_due(received_at: datetime, *, calendar: Calendar | N
     )
 
 
-def acknowledgement_due(received_at: datetime, *, calendar: Calendar | None = None) -> date:
+def acknowledgement_due(
+    received_at: datetime, *, calendar: Calendar | None = None
+) -> date:
     """Reg 5 due date for acknowledging a complaint received at `received_at` (see the explanation)."""
     return explain_acknowledgement_due(received_at, calendar=calendar).due
 
@@ -141,9 +149,13 @@ def explain_response_due(published_on: date) -> Explanation:
     beginning_with = settings.RESPONSE_PERIOD_CONVENTION == "beginning_with"
     due = published_on + timedelta(days=period - 1 if beginning_with else period)
     if beginning_with:
-        rule = _("%(n)d calendar days beginning with the day of publication (%(published)s), which is day 1.")
+        rule = _(
+            "%(n)d calendar days beginning with the day of publication (%(published)s), which is day 1."
+        )
     else:
-        rule = _("%(n)d calendar days after the day of publication (%(published)s); the next day is day 1.")
+        rule = _(
+            "%(n)d calendar days after the day of publication (%(published)s); the next day is day 1."
+        )
     rule = rule % {"n": period, "published": date_format(published_on)}
     return Explanation(
         title=_("Response due"),
@@ -178,7 +190,9 @@ def explain_decision_target(received_at: datetime) -> Explanation:
             "limit for the eligibility decision; this target is HMICFRS's own and is configurable."
         )
         % {"n": days, "received": date_format(received_on)},
-        source=_("Service target (not statutory); SI 2018/748 regulation 6 sets no time limit"),
+        source=_(
+            "Service target (not statutory); SI 2018/748 regulation 6 sets no time limit"
+        ),
         steps=(
             DayStep(received_on, False, _("day of receipt")),
             DayStep(due, True, _("day %(n)d") % {"n": days}),

@@ -24,7 +24,9 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted")
 
     def for_object(self, obj: models.Model) -> AppendOnlyQuerySet:
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
 
 
 class AppendOnlyModel(models.Model):
@@ -53,7 +55,12 @@ class TransitionLog(AppendOnlyModel):
     transition = models.CharField(_("action"), max_length=64)
     source = models.CharField(_("from"), max_length=32)
     target = models.CharField(_("to"), max_length=32)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -67,7 +74,11 @@ class TransitionLog(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="transitionlog_subject")]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id"], name="transitionlog_subject"
+            )
+        ]
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")
 
@@ -76,7 +87,15 @@ class TransitionLog(AppendOnlyModel):
 
     @classmethod
     def record(
-        cls, obj: models.Model, transition: str, source: str, target: str, *, by: Any, reason: str, at: Any
+        cls,
+        obj: models.Model,
+        transition: str,
+        source: str,
+        target: str,
+        *,
+        by: Any,
+        reason: str,
+        at: Any,
     ) -> TransitionLog:
         return cls.objects.create(
             content_type=ContentType.objects.get_for_model(obj),
@@ -123,7 +142,11 @@ class DueDateChange(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="duedatechange_subject")]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id"], name="duedatechange_subject"
+            )
+        ]
         verbose_name = _("due date change")
         verbose_name_plural = _("due date changes")
 

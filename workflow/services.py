@@ -29,7 +29,10 @@ def add_extra_holiday(*, day: date, name: str) -> tuple[ExtraHoliday, int]:
     and how many due dates moved."""
     with transaction.atomic():
         holiday = ExtraHoliday.objects.create(day=day, name=name)
-        moved = _recompute_all(_("One-off bank holiday added: %(name)s, %(day)s") % {"name": name, "day": date_format(day)})
+        moved = _recompute_all(
+            _("One-off bank holiday added: %(name)s, %(day)s")
+            % {"name": name, "day": date_format(day)}
+        )
     return holiday, moved
 
 
@@ -37,4 +40,7 @@ def remove_extra_holiday(holiday: ExtraHoliday) -> int:
     with transaction.atomic():
         name, day = holiday.name, holiday.day
         holiday.delete()
-        return _recompute_all(_("One-off bank holiday removed: %(name)s, %(day)s") % {"name": name, "day": date_format(day)})
+        return _recompute_all(
+            _("One-off bank holiday removed: %(name)s, %(day)s")
+            % {"name": name, "day": date_format(day)}
+        )

@@ -19,8 +19,12 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from workflow import clock
 from workflow.models import TransitionLog
 
-LOST_RACE_MESSAGE = _("Someone else changed this a moment ago. Nothing was saved: check the page and try again.")
-NOT_NOW_MESSAGE = _("That action is no longer possible: this record has moved on since you opened the page.")
+LOST_RACE_MESSAGE = _(
+    "Someone else changed this a moment ago. Nothing was saved: check the page and try again."
+)
+NOT_NOW_MESSAGE = _(
+    "That action is no longer possible: this record has moved on since you opened the page."
+)
 
 __all__ = [
     "LOST_RACE_MESSAGE",
@@ -35,7 +39,9 @@ __all__ = [
 ]
 
 
-def condition(why_not: str | Callable[[Any], str]) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+def condition(
+    why_not: str | Callable[[Any], str],
+) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
     """Mark a transition condition with the plain-words reason shown when it is not met."""
 
     def decorate(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
@@ -65,7 +71,9 @@ def can_perform(transition: Callable[..., Any], user: Any) -> bool:
     return fsm_transition.has_perm(obj, user)
 
 
-def perform(transition: Callable[..., Any], *, by: Any, reason: str = "", **kwargs: Any) -> Any:
+def perform(
+    transition: Callable[..., Any], *, by: Any, reason: str = "", **kwargs: Any
+) -> Any:
     """Take `transition` (a bound transition method) as user `by`.
 
     Raises PermissionDenied if the user may not; TransitionNotAllowed if the state or a condition
@@ -108,7 +116,9 @@ class Action:
         return not self.blocked_because
 
 
-def actions_for(obj: models.Model, user: Any, *, state_field: str = "state") -> list[Action]:
+def actions_for(
+    obj: models.Model, user: Any, *, state_field: str = "state"
+) -> list[Action]:
     """The actions `user` may take on `obj` in its current state, in definition order.
 
     Actions the user may never take are left out altogether; those held back by a condition carry the

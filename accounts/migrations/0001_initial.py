@@ -9,79 +9,294 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='short name')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('designated_body', 'Designated body'), ('hmicfrs', 'HMICFRS'), ('college', 'College of Policing'), ('iopc', 'IOPC'), ('police_force', 'Police force'), ('local_policing_body', 'Local policing body'), ('national_body', 'National body'), ('oversight_body', 'Oversight body')], db_index=True, max_length=32, verbose_name='kind')),
-                ('local_policing_body_type', models.CharField(blank=True, choices=[('pcc', 'Police and crime commissioner'), ('pfcc', 'Police, fire and crime commissioner'), ('mayor', 'Mayor with police and crime commissioner functions'), ('city_of_london', 'Common Council of the City of London')], max_length=20, verbose_name='type of local policing body')),
-                ('is_territorial_force', models.BooleanField(default=False, verbose_name='territorial force')),
-                ('designated_on', models.DateField(blank=True, null=True, verbose_name='designated on')),
-                ('designation_revoked_on', models.DateField(blank=True, null=True, verbose_name='designation revoked on')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('police_force', models.ForeignKey(blank=True, limit_choices_to={'kind': 'police_force'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='local_policing_bodies', to='accounts.organisation', verbose_name='police force overseen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=200, unique=True, verbose_name="name"),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="short name"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("designated_body", "Designated body"),
+                            ("hmicfrs", "HMICFRS"),
+                            ("college", "College of Policing"),
+                            ("iopc", "IOPC"),
+                            ("police_force", "Police force"),
+                            ("local_policing_body", "Local policing body"),
+                            ("national_body", "National body"),
+                            ("oversight_body", "Oversight body"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "local_policing_body_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pcc", "Police and crime commissioner"),
+                            ("pfcc", "Police, fire and crime commissioner"),
+                            (
+                                "mayor",
+                                "Mayor with police and crime commissioner functions",
+                            ),
+                            ("city_of_london", "Common Council of the City of London"),
+                        ],
+                        max_length=20,
+                        verbose_name="type of local policing body",
+                    ),
+                ),
+                (
+                    "is_territorial_force",
+                    models.BooleanField(
+                        default=False, verbose_name="territorial force"
+                    ),
+                ),
+                (
+                    "designated_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="designated on"
+                    ),
+                ),
+                (
+                    "designation_revoked_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="designation revoked on"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="contact e-mail"
+                    ),
+                ),
+                (
+                    "police_force",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "police_force"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="local_policing_bodies",
+                        to="accounts.organisation",
+                        verbose_name="police force overseen",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="last login"
+                    ),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={
+                            "unique": "A user with that username already exists."
+                        },
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[
+                            django.contrib.auth.validators.UnicodeUsernameValidator()
+                        ],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="first name"
+                    ),
+                ),
+                (
+                    "last_name",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="last name"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="email address"
+                    ),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='RoleGrant',
+            name="RoleGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('member', 'Member'), ('triager', 'Triager'), ('investigator', 'Investigator'), ('approver', 'Approver'), ('recipient', 'Recipient'), ('monitor', 'Monitor')], max_length=20, verbose_name='role')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("member", "Member"),
+                            ("triager", "Triager"),
+                            ("investigator", "Investigator"),
+                            ("approver", "Approver"),
+                            ("recipient", "Recipient"),
+                            ("monitor", "Monitor"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('police_force__isnull', True), ('kind', 'local_policing_body'), _connector='OR'), name='only_local_policing_bodies_oversee_a_force'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("police_force__isnull", True),
+                    ("kind", "local_policing_body"),
+                    _connector="OR",
+                ),
+                name="only_local_policing_bodies_oversee_a_force",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.UniqueConstraint(fields=('user', 'role'), name='one_grant_per_role'),
+            model_name="rolegrant",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role"), name="one_grant_per_role"
+            ),
         ),
     ]

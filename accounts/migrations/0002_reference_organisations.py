@@ -10,4 +10,6 @@ def load_reference_organisations(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0001_initial")]
 
-    operations = [migrations.RunPython(load_reference_organisations, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(load_reference_organisations, migrations.RunPython.noop)
+    ]

@@ -2,33 +2,84 @@
 
 import django.db.models.deletion
 import django_fsm
-import workflow.clock
 from django.db import migrations, models
+
+import workflow.clock
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('complaints', '0001_initial'),
+        ("complaints", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Investigation',
+            name="Investigation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('scoping', 'Scoping'), ('evidence_gathering', 'Evidence gathering'), ('analysis', 'Analysis'), ('drafting', 'Drafting'), ('fact_checking', 'Fact-checking'), ('sign_off', 'Sign-off'), ('published', 'Published'), ('paused', 'Paused')], default='scoping', max_length=50, protected=True, verbose_name='stage')),
-                ('opened_at', models.DateTimeField(default=workflow.clock.now, verbose_name='opened')),
-                ('report_title', models.CharField(blank=True, max_length=300, verbose_name='report title')),
-                ('report_published_on', models.DateField(blank=True, null=True, verbose_name='report published')),
-                ('report_url', models.URLField(blank=True, verbose_name='published report')),
-                ('complaint', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='investigation', to='complaints.supercomplaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("scoping", "Scoping"),
+                            ("evidence_gathering", "Evidence gathering"),
+                            ("analysis", "Analysis"),
+                            ("drafting", "Drafting"),
+                            ("fact_checking", "Fact-checking"),
+                            ("sign_off", "Sign-off"),
+                            ("published", "Published"),
+                            ("paused", "Paused"),
+                        ],
+                        default="scoping",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(
+                        default=workflow.clock.now, verbose_name="opened"
+                    ),
+                ),
+                (
+                    "report_title",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="report title"
+                    ),
+                ),
+                (
+                    "report_published_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="report published"
+                    ),
+                ),
+                (
+                    "report_url",
+                    models.URLField(blank=True, verbose_name="published report"),
+                ),
+                (
+                    "complaint",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="investigation",
+                        to="complaints.supercomplaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'investigation',
-                'verbose_name_plural': 'investigations',
+                "verbose_name": "investigation",
+                "verbose_name_plural": "investigations",
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),

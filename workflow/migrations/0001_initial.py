@@ -7,68 +7,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("accounts", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExtraHoliday',
+            name="ExtraHoliday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='date')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='added at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="date")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="added at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'one-off bank holiday',
-                'verbose_name_plural': 'one-off bank holidays',
-                'ordering': ['day'],
+                "verbose_name": "one-off bank holiday",
+                "verbose_name_plural": "one-off bank holidays",
+                "ordering": ["day"],
             },
         ),
         migrations.CreateModel(
-            name='DueDateChange',
+            name="DueDateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('deadline', models.CharField(max_length=64, verbose_name='deadline')),
-                ('old_date', models.DateField(verbose_name='old date')),
-                ('new_date', models.DateField(verbose_name='new date')),
-                ('reason', models.TextField(verbose_name='why')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("deadline", models.CharField(max_length=64, verbose_name="deadline")),
+                ("old_date", models.DateField(verbose_name="old date")),
+                ("new_date", models.DateField(verbose_name="new date")),
+                ("reason", models.TextField(verbose_name="why")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="when"
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'due date change',
-                'verbose_name_plural': 'due date changes',
-                'ordering': ['at', 'pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='duedatechange_subject')],
+                "verbose_name": "due date change",
+                "verbose_name_plural": "due date changes",
+                "ordering": ["at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"],
+                        name="duedatechange_subject",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TransitionLog',
+            name="TransitionLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('transition', models.CharField(max_length=64, verbose_name='action')),
-                ('source', models.CharField(max_length=32, verbose_name='from')),
-                ('target', models.CharField(max_length=32, verbose_name='to')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='when')),
-                ('reason', models.TextField(blank=True, verbose_name='why')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("transition", models.CharField(max_length=64, verbose_name="action")),
+                ("source", models.CharField(max_length=32, verbose_name="from")),
+                ("target", models.CharField(max_length=32, verbose_name="to")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="when")),
+                ("reason", models.TextField(blank=True, verbose_name="why")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transition log entry',
-                'verbose_name_plural': 'transition log',
-                'ordering': ['at', 'pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='transitionlog_subject')],
+                "verbose_name": "transition log entry",
+                "verbose_name_plural": "transition log",
+                "ordering": ["at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"],
+                        name="transitionlog_subject",
+                    )
+                ],
             },
         ),
     ]

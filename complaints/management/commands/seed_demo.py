@@ -38,15 +38,50 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("cja", "Chloe Adeyemi", "criminal-justice-alliance", (Role.MEMBER,)),
     ("slt", "Sam Lewis", "suzy-lamplugh-trust", (Role.MEMBER,)),
     ("tvip", "Tariq Verma", "tees-valley-inclusion-project", (Role.MEMBER,)),
-    ("triager", "Tom Ridley", "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services", (Role.TRIAGER,)),
-    ("investigator", "Imogen Patel", "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services", (Role.INVESTIGATOR,)),
-    ("hmicfrs-approver", "Alan Hughes", "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services", (Role.APPROVER,)),
+    (
+        "triager",
+        "Tom Ridley",
+        "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services",
+        (Role.TRIAGER,),
+    ),
+    (
+        "investigator",
+        "Imogen Patel",
+        "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services",
+        (Role.INVESTIGATOR,),
+    ),
+    (
+        "hmicfrs-approver",
+        "Alan Hughes",
+        "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services",
+        (Role.APPROVER,),
+    ),
     ("college-approver", "Bethan Morgan", "college-of-policing", (Role.APPROVER,)),
-    ("college-investigator", "Owain Price", "college-of-policing", (Role.INVESTIGATOR,)),
-    ("iopc-approver", "Grace Okafor", "independent-office-for-police-conduct", (Role.APPROVER,)),
-    ("iopc-investigator", "Dylan Shah", "independent-office-for-police-conduct", (Role.INVESTIGATOR,)),
+    (
+        "college-investigator",
+        "Owain Price",
+        "college-of-policing",
+        (Role.INVESTIGATOR,),
+    ),
+    (
+        "iopc-approver",
+        "Grace Okafor",
+        "independent-office-for-police-conduct",
+        (Role.APPROVER,),
+    ),
+    (
+        "iopc-investigator",
+        "Dylan Shah",
+        "independent-office-for-police-conduct",
+        (Role.INVESTIGATOR,),
+    ),
     ("met", "Rachel Adams", "metropolitan-police-service", (Role.RECIPIENT,)),
-    ("monitor", "Maya Collins", "victims-commissioner-for-england-and-wales", (Role.MONITOR,)),
+    (
+        "monitor",
+        "Maya Collins",
+        "victims-commissioner-for-england-and-wales",
+        (Role.MONITOR,),
+    ),
 )
 
 
@@ -167,7 +202,9 @@ def _evidence_pdf(title: str, text: str) -> SimpleUploadedFile:
         y -= 16
     pdf.showPage()
     pdf.save()
-    return SimpleUploadedFile("evidence-summary.pdf", buffer.getvalue(), content_type="application/pdf")
+    return SimpleUploadedFile(
+        "evidence-summary.pdf", buffer.getvalue(), content_type="application/pdf"
+    )
 
 
 class Command(BaseCommand):
@@ -176,14 +213,27 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         users = self._users()
         if SuperComplaint.objects.exists():
-            self.stdout.write("Demo users refreshed; complaints already present, none added.")
+            self.stdout.write(
+                "Demo users refreshed; complaints already present, none added."
+            )
             return
         # The demo's e-mails go nowhere: the real ones are sent when people use the service.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        with (
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+            ),
+            transaction.atomic(),
+        ):
             historical = [self._historical(users, item) for item in HISTORICAL]
             self._current(users, historical)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {SuperComplaint.objects.count()} super-complaints."))
-        self.stdout.write(f"Sign in as any of: {', '.join(u for u, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {SuperComplaint.objects.count()} super-complaints."
+            )
+        )
+        self.stdout.write(
+            f"Sign in as any of: {', '.join(u for u, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})"
+        )
 
     def _users(self) -> dict[str, User]:
         users = {}
@@ -205,18 +255,35 @@ class Command(BaseCommand):
                 RoleGrant.objects.get_or_create(user=user, role=role)
             users[username] = user
         admin, _created = User.objects.update_or_create(
-            username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@demo.example"}
+            username="admin",
+            defaults={
+                "is_staff": True,
+                "is_superuser": True,
+                "email": "admin@demo.example",
+            },
         )
         admin.set_password(DEMO_PASSWORD)
         admin.save()
         return users
 
-    def _draft(self, users: dict[str, User], username: str, **fields: Any) -> SuperComplaint:
+    def _draft(
+        self, users: dict[str, User], username: str, **fields: Any
+    ) -> SuperComplaint:
         member = users[username]
         complaint = services.start_draft(by=member)
         forces = fields.pop("forces", [])
-        data = {"contact_name": member.get_full_name(), "contact_email": member.email, **fields}
-        return services.update_draft(complaint, by=member, data=data, forces=forces, expected_version=complaint.version)
+        data = {
+            "contact_name": member.get_full_name(),
+            "contact_email": member.email,
+            **fields,
+        }
+        return services.update_draft(
+            complaint,
+            by=member,
+            data=data,
+            forces=forces,
+            expected_version=complaint.version,
+        )
 
     def _to_decision(
         self,
@@ -230,7 +297,12 @@ class Command(BaseCommand):
         member = complaint.created_by
         with clock.fixed_at(received):
             services.attach_evidence(
-                complaint, by=member, upload=_evidence_pdf(complaint.title, complaint.features + " " + complaint.harm_explanation)
+                complaint,
+                by=member,
+                upload=_evidence_pdf(
+                    complaint.title,
+                    complaint.features + " " + complaint.harm_explanation,
+                ),
             )
             complaint = SuperComplaint.objects.get(pk=complaint.pk)
             services.submit_complaint(complaint, by=member)
@@ -242,7 +314,11 @@ class Command(BaseCommand):
             return complaint
         with clock.fixed_at(received + timedelta(days=9)):
             services.start_assessment(complaint, by=users["triager"])
-        approvers = {"hmicfrs": "hmicfrs-approver", "college": "college-approver", "iopc": "iopc-approver"}
+        approvers = {
+            "hmicfrs": "hmicfrs-approver",
+            "college": "college-approver",
+            "iopc": "iopc-approver",
+        }
         for offset, (kind, view) in enumerate((views or {}).items()):
             with clock.fixed_at(received + timedelta(days=30 + offset * 7)):
                 reasons = (
@@ -250,7 +326,9 @@ class Command(BaseCommand):
                     if view == EligibilityView.View.ELIGIBLE
                     else "It repeats the substance of a complaint that is being investigated (reg 6(3))."
                 )
-                services.record_eligibility_view(complaint, by=users[approvers[kind]], view=view, reasons=reasons)
+                services.record_eligibility_view(
+                    complaint, by=users[approvers[kind]], view=view, reasons=reasons
+                )
         return SuperComplaint.objects.get(pk=complaint.pk)
 
     def _historical(self, users: dict[str, User], item: Historical) -> SuperComplaint:
@@ -265,8 +343,12 @@ class Command(BaseCommand):
                 co_submitters=item.co_submitters,
                 on_behalf_of=item.on_behalf_of,
             )
-        all_eligible = dict.fromkeys(("hmicfrs", "college", "iopc"), EligibilityView.View.ELIGIBLE)
-        complaint = self._to_decision(users, complaint, received, stop_at="decided", views=all_eligible)
+        all_eligible = dict.fromkeys(
+            ("hmicfrs", "college", "iopc"), EligibilityView.View.ELIGIBLE
+        )
+        complaint = self._to_decision(
+            users, complaint, received, stop_at="decided", views=all_eligible
+        )
         with clock.fixed_at(received + timedelta(days=60)):
             services.decide_eligibility(
                 complaint,
@@ -287,7 +369,9 @@ class Command(BaseCommand):
             )
         return complaint
 
-    def _current(self, users: dict[str, User], historical: list[SuperComplaint]) -> None:
+    def _current(
+        self, users: dict[str, User], historical: list[SuperComplaint]
+    ) -> None:
         now = timezone.now().astimezone(LONDON)
         today = now.date()
         # CWJ, Cambridge Rape Crisis Centre, Rape Crisis England & Wales and Bindmans (December 2025):
@@ -301,8 +385,16 @@ class Command(BaseCommand):
                 harm_explanation="Delay causes victims to withdraw, evidence to be lost and suspects to remain free, significantly harming the interests of the public.",
                 co_submitters="Cambridge Rape Crisis Centre\nRape Crisis England & Wales\nBindmans LLP",
             )
-        all_eligible = dict.fromkeys(("hmicfrs", "college", "iopc"), EligibilityView.View.ELIGIBLE)
-        delayed = self._to_decision(users, delayed, _at(date(2025, 12, 15)), stop_at="decided", views=all_eligible)
+        all_eligible = dict.fromkeys(
+            ("hmicfrs", "college", "iopc"), EligibilityView.View.ELIGIBLE
+        )
+        delayed = self._to_decision(
+            users,
+            delayed,
+            _at(date(2025, 12, 15)),
+            stop_at="decided",
+            views=all_eligible,
+        )
         with clock.fixed_at(_at(date(2026, 2, 20))):
             services.decide_eligibility(
                 delayed,
@@ -328,11 +420,26 @@ class Command(BaseCommand):
                 harm_explanation="Victims are left without information that would help them stay safe.",
                 harms="Risk of serious harm and homicide to people at risk of domestic abuse.",
                 affected_groups="People at risk of domestic abuse, mostly women.",
-                forces=list(Organisation.objects.filter(slug__in=["kent-police", "sussex-police"])),
+                forces=list(
+                    Organisation.objects.filter(
+                        slug__in=["kent-police", "sussex-police"]
+                    )
+                ),
             )
-            services.attach_evidence(ready, by=users["cwj"], upload=_evidence_pdf(ready.title, ready.features))
+            services.attach_evidence(
+                ready,
+                by=users["cwj"],
+                upload=_evidence_pdf(ready.title, ready.features),
+            )
 
-        def make(username: str, title: str, features: str, received: datetime, stop_at: str, **extra: Any) -> SuperComplaint:
+        def make(
+            username: str,
+            title: str,
+            features: str,
+            received: datetime,
+            stop_at: str,
+            **extra: Any,
+        ) -> SuperComplaint:
             with clock.fixed_at(received - timedelta(hours=2)):
                 draft = self._draft(
                     users,
@@ -372,7 +479,10 @@ class Command(BaseCommand):
             "Children are used as covert human intelligence sources without adequate safeguards.",
             _at(_next_weekday(today - timedelta(days=60))),
             SuperComplaint.State.UNDER_ASSESSMENT,
-            views={"hmicfrs": EligibilityView.View.ELIGIBLE, "college": EligibilityView.View.ELIGIBLE},
+            views={
+                "hmicfrs": EligibilityView.View.ELIGIBLE,
+                "college": EligibilityView.View.ELIGIBLE,
+            },
         )
         repeat = make(
             "tvip",
@@ -380,10 +490,14 @@ class Command(BaseCommand):
             "Investigations of sexual offences by forces in the north east take excessively long.",
             _at(_next_weekday(today - timedelta(days=80))),
             SuperComplaint.State.UNDER_ASSESSMENT,
-            views=dict.fromkeys(("hmicfrs", "college", "iopc"), EligibilityView.View.NOT_ELIGIBLE),
+            views=dict.fromkeys(
+                ("hmicfrs", "college", "iopc"), EligibilityView.View.NOT_ELIGIBLE
+            ),
         )
         with clock.fixed_at(repeat.assessment_started_at + timedelta(days=1)):
-            services.link_repeat(repeat, by=users["triager"], earlier=delayed, material_change="")
+            services.link_repeat(
+                repeat, by=users["triager"], earlier=delayed, material_change=""
+            )
         with clock.fixed_at(repeat.assessment_started_at + timedelta(days=50)):
             services.decide_eligibility(
                 SuperComplaint.objects.get(pk=repeat.pk),
