@@ -49,7 +49,7 @@ test: install browser fonts
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 fmt: install
 	$(PY) -m ruff check --fix .
