@@ -5,6 +5,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connections
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect, sync_playwright
 
 from complaints.models import SuperComplaint
@@ -36,6 +39,22 @@ def page():
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         yield context.new_page()
         browser.close()
+        # While Playwright's loop runs, the test's ORM calls get a connection of their own: close it,
+        # or the test database cannot be dropped at the end of the run.
+        connections.close_all()
+
+
+@pytest.fixture
+def live_url(transactional_db):
+    """A live server for this test alone, stopped (and its database connections closed) after it."""
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
 
 
 def sign_in(page, base, username):
@@ -46,7 +65,7 @@ def sign_in(page, base, username):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_draft_upload_check_submit_and_acknowledge(
     page, live_server, tmp_path, hestia_member, hmicfrs_triager
 ):

@@ -86,7 +86,7 @@ def test_lost_race_shows_a_clear_message(client, hestia_member, hmicfrs_triager)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_simultaneous_acknowledgements_one_succeeds(
     hestia_member, hmicfrs_triager
 ):
