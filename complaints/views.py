@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -45,17 +46,17 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     ),
 }
 DONE_MESSAGES = {
-    "acknowledge": _(
+    "acknowledge": gettext_lazy(
         "Receipt acknowledged. The designated body has been sent the acknowledgement letter."
     ),
-    "start_assessment": _("The eligibility assessment has started."),
-    "decide_eligible": _(
+    "start_assessment": gettext_lazy("The eligibility assessment has started."),
+    "decide_eligible": gettext_lazy(
         "Decision recorded: eligible. The body has been told and the investigation is open."
     ),
-    "decide_not_eligible": _(
+    "decide_not_eligible": gettext_lazy(
         "Decision recorded: not eligible. The body has been sent the reasons."
     ),
-    "withdraw": _("The super-complaint has been withdrawn."),
+    "withdraw": gettext_lazy("The super-complaint has been withdrawn."),
 }
 
 
