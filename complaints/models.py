@@ -398,6 +398,12 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     )
 
 
+class ComplaintPartQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> ComplaintPartQuerySet:
+        """Evidence and views are seen exactly by those who may see their complaint."""
+        return self.filter(complaint__in=SuperComplaint.objects.visible_to(user))
+
+
 class Evidence(models.Model):
     """A file of evidence the complaint relies on (reg 4(c)), checked by content when uploaded."""
 
@@ -415,6 +421,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=clock.now)
+
+    objects = ComplaintPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

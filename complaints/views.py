@@ -409,14 +409,17 @@ def acknowledgement_letter(request: HttpRequest, pk: int) -> HttpResponse:
 def intake_queue(request: HttpRequest) -> HttpResponse:
     if not perms.can_view_intake_queue(request.user):
         raise PermissionDenied
+    # One calendar for the whole page: each row explains its due date without a query of its own.
+    calendar = deadlines.Calendar.current()
+    rows = [
+        (c, deadlines.explain_acknowledgement_due(c.received_at, calendar=calendar))
+        for c in selectors.intake_queue(request.user)
+    ]
     return _no_store(
         render(
             request,
             "complaints/intake_queue.html",
-            {
-                "complaints": selectors.intake_queue(request.user),
-                "today": timezone.localdate(),
-            },
+            {"complaints": rows, "today": timezone.localdate()},
         )
     )
 

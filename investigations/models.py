@@ -11,6 +11,14 @@ from accounts import permissions as perms
 from workflow import clock
 
 
+class InvestigationQuerySet(models.QuerySet["Investigation"]):
+    def visible_to(self, user: object) -> InvestigationQuerySet:
+        """For now, whoever may see the complaint; the investigation issue narrows this to the team."""
+        from complaints.models import SuperComplaint
+
+        return self.filter(complaint__in=SuperComplaint.objects.visible_to(user))
+
+
 class Investigation(ConcurrentTransitionMixin, models.Model):
     """Opened by an eligible decision, one per complaint."""
 
@@ -36,6 +44,8 @@ class Investigation(ConcurrentTransitionMixin, models.Model):
     report_title = models.CharField(_("report title"), max_length=300, blank=True)
     report_published_on = models.DateField(_("report published"), null=True, blank=True)
     report_url = models.URLField(_("published report"), blank=True)
+
+    objects = InvestigationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("investigation")

@@ -26,7 +26,7 @@ def test_intake_queue_queries(
     make(hestia_member, item_count, SuperComplaint.State.SUBMITTED)
     client.force_login(hmicfrs_triager)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get("/complaints/intake/")
 
     assert len(response.context["complaints"]) == item_count
@@ -56,3 +56,34 @@ def test_all_complaints_queries(
         response = client.get("/complaints/all/")
 
     assert len(response.context["complaints"]) == item_count
+
+
+def test_intake_queue_is_sorted_by_due_date_marks_overdue_and_explains(
+    client, hestia_member, hmicfrs_triager
+):
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    for reference, due in (
+        ("SC-2026-201", today + timedelta(days=3)),
+        ("SC-2026-202", today - timedelta(days=1)),
+    ):
+        ComplaintFactory(
+            organisation=hestia_member.organisation,
+            created_by=hestia_member,
+            state=SuperComplaint.State.SUBMITTED,
+            reference=reference,
+            received_at=timezone.now() - timedelta(days=10),
+            acknowledgement_due_on=due,
+        )
+    client.force_login(hmicfrs_triager)
+
+    response = client.get("/complaints/intake/")
+
+    page = response.content.decode()
+    assert [c.reference for c, _explanation in response.context["complaints"]] == [
+        "SC-2026-202",
+        "SC-2026-201",
+    ]
+    assert page.count("Overdue") == 1
+    assert page.count("How this date was worked out") == 2
