@@ -305,3 +305,12 @@ def test_evidence_and_investigations_are_visible_with_their_complaint(
         submitted
     ]
     assert list(Investigation.objects.visible_to(cwj_member)) == []
+
+
+def test_not_found_page_is_the_services_own(client, hestia_member):
+    client.force_login(hestia_member)
+
+    response = client.get("/complaints/999999/")
+
+    assert response.status_code == 404
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in response.content.decode()

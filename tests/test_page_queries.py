@@ -19,41 +19,32 @@ def make(member, n, state):
         )
 
 
-@pytest.mark.parametrize("item_count", [1, 3])
-def test_intake_queue_queries(
-    client, hestia_member, hmicfrs_triager, django_assert_num_queries, item_count
-):
-    make(hestia_member, item_count, SuperComplaint.State.SUBMITTED)
-    client.force_login(hmicfrs_triager)
-
-    with django_assert_num_queries(6):
-        response = client.get("/complaints/intake/")
-
-    assert len(response.context["complaints"]) == item_count
+# (page, who looks, state of the complaints, queries whatever the number of complaints)
+LIST_PAGES = [
+    ("/complaints/intake/", "hmicfrs_triager", SuperComplaint.State.SUBMITTED, 6),
+    ("/complaints/", "hestia_member", SuperComplaint.State.SUBMITTED, 5),
+    ("/complaints/all/", "commissioner_monitor", SuperComplaint.State.ACKNOWLEDGED, 5),
+]
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
-def test_body_list_queries(
-    client, hestia_member, django_assert_num_queries, item_count
+@pytest.mark.parametrize(("url", "persona", "state", "queries"), LIST_PAGES)
+def test_list_page_queries(
+    request,
+    client,
+    hestia_member,
+    django_assert_num_queries,
+    item_count,
+    url,
+    persona,
+    state,
+    queries,
 ):
-    make(hestia_member, item_count, SuperComplaint.State.SUBMITTED)
-    client.force_login(hestia_member)
+    make(hestia_member, item_count, state)
+    client.force_login(request.getfixturevalue(persona))
 
-    with django_assert_num_queries(5):
-        response = client.get("/complaints/")
-
-    assert len(response.context["complaints"]) == item_count
-
-
-@pytest.mark.parametrize("item_count", [1, 3])
-def test_all_complaints_queries(
-    client, hestia_member, commissioner_monitor, django_assert_num_queries, item_count
-):
-    make(hestia_member, item_count, SuperComplaint.State.ACKNOWLEDGED)
-    client.force_login(commissioner_monitor)
-
-    with django_assert_num_queries(5):
-        response = client.get("/complaints/all/")
+    with django_assert_num_queries(queries):
+        response = client.get(url)
 
     assert len(response.context["complaints"]) == item_count
 
