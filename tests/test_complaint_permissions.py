@@ -313,4 +313,6 @@ def test_not_found_page_is_the_services_own(client, hestia_member):
     response = client.get("/complaints/999999/")
 
     assert response.status_code == 404
-    assert '<h1 class="govuk-heading-l">Page not found</h1>' in response.content.decode()
+    assert (
+        '<h1 class="govuk-heading-l">Page not found</h1>' in response.content.decode()
+    )
