@@ -113,6 +113,51 @@ def can_administer_records(user: User) -> bool:
     return is_triager(user)
 
 
+# --- The joint investigation (team-scoped) -------------------------------------------------------
+# A team is named per investigation; `Investigation.team_role(user)` reads it from the prefetched team.
+def is_investigator(user: Any) -> bool:
+    return has_role_in(user, Role.INVESTIGATOR, *DECISION_MAKING_AUTHORITIES)
+
+
+def can_appoint_lead(user: Any, investigation: Any) -> bool:
+    """HMICFRS's super-complaints team staffs a newly opened investigation by naming its lead."""
+    return is_triager(user)
+
+
+def is_on_team(user: Any, investigation: Any) -> bool:
+    return is_active_user(user) and investigation.team_role(user) is not None
+
+
+def can_work_on(user: Any, investigation: Any) -> bool:
+    """The lead and the investigators on the team run the investigation and write its material."""
+    return is_active_user(user) and investigation.team_role(user) in (
+        "lead",
+        "investigator",
+    )
+
+
+def can_lead(user: Any, investigation: Any) -> bool:
+    """The lead manages the team, pauses and resumes."""
+    return is_active_user(user) and investigation.team_role(user) == "lead"
+
+
+def can_sign_off(user: Any, investigation: Any) -> bool:
+    """An approver named on the team, holding the approver role in one of the three authorities."""
+    return is_authority_approver(user) and investigation.team_role(user) == "approver"
+
+
+def can_publish_report(user: Any, investigation: Any) -> bool:
+    """HMCIC sends and publishes the report (reg 8): a lead or investigator of HMICFRS on the team."""
+    return (
+        can_work_on(user, investigation)
+        and user.organisation.kind == OrganisationKind.HMICFRS
+    )
+
+
+def can_see_investigation(user: Any, investigation: Any) -> bool:
+    return is_on_team(user, investigation) or is_monitor(user)
+
+
 def for_transition(predicate: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     """Adapt a (user, obj) predicate to django-fsm-2's (instance, user) permission call."""
 

@@ -21,7 +21,7 @@ from complaints.models import (
     SuperComplaint,
 )
 from complaints.uploads import check_upload
-from investigations.models import Investigation
+from investigations import services as investigation_services
 from workflow import clock, deadlines
 from workflow.models import DueDateChange
 from workflow.transitions import perform
@@ -214,7 +214,7 @@ def decide_eligibility(
     with transaction.atomic():
         if eligible:
             perform(complaint.decide_eligible, by=by, reason=reasons)
-            Investigation.objects.create(complaint=complaint, opened_at=clock.now())
+            investigation_services.open_investigation(complaint)
         else:
             if not reasons.strip():
                 raise ValidationError(

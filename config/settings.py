@@ -210,6 +210,9 @@ RESPONSE_PERIOD_CONVENTION = os.environ.get(
 )
 # The eligibility decision has no statutory time limit (reg 6); this is HMICFRS's service target only.
 ELIGIBILITY_DECISION_TARGET_DAYS = env_int("ELIGIBILITY_DECISION_TARGET_DAYS", 90)
+# Progress reports to the designated body (reg 6(5)(b), reg 7): the interval is not in the regulations
+# as far as is known (DOMAIN.md §8), so it is the service's setting, counted from the last report.
+PROGRESS_REPORT_INTERVAL_DAYS = env_int("PROGRESS_REPORT_INTERVAL_DAYS", 90)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

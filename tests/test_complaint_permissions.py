@@ -284,15 +284,11 @@ def test_blocked_actions_say_why(client, hmicfrs_triager, college_approver, requ
     assert "Needs the view of: HMICFRS, IOPC." in page
 
 
-def test_evidence_and_investigations_are_visible_with_their_complaint(
-    request, cwj_member, hmicfrs_triager
-):
+def test_evidence_is_visible_with_its_complaint(request, cwj_member, hmicfrs_triager):
     from complaints.models import Evidence
-    from investigations.models import Investigation
 
     draft, draft_evidence = make_complaint(request, S.DRAFT)
     submitted, submitted_evidence = make_complaint(request, S.SUBMITTED)
-    Investigation.objects.create(complaint=submitted)
     owner = request.getfixturevalue("hestia_member")
 
     assert set(Evidence.objects.visible_to(owner)) == {
@@ -301,10 +297,6 @@ def test_evidence_and_investigations_are_visible_with_their_complaint(
     }
     assert set(Evidence.objects.visible_to(hmicfrs_triager)) == {submitted_evidence}
     assert list(Evidence.objects.visible_to(cwj_member)) == []
-    assert [i.complaint for i in Investigation.objects.visible_to(hmicfrs_triager)] == [
-        submitted
-    ]
-    assert list(Investigation.objects.visible_to(cwj_member)) == []
 
 
 def test_not_found_page_is_the_services_own(client, hestia_member):
