@@ -21,6 +21,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((_("Intake queue"), reverse("complaints:intake")))
         if perms.can_see_submitted_complaints(user):
             links.append((_("All super-complaints"), reverse("complaints:all")))
+        if perms.is_authority_staff(user) or perms.is_monitor(user):
+            links.append((_("Investigations"), reverse("investigations:dashboard")))
+    links.append((_("Published reports"), reverse("public:list")))
     current = request.path if request is not None else ""
     return {
         "nav_links": [(label, url, current.startswith(url)) for label, url in links]

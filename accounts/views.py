@@ -13,6 +13,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("complaints:list")
     if perms.can_view_intake_queue(user):
         return redirect("complaints:intake")
+    if perms.is_investigator(user):
+        return redirect("investigations:dashboard")
     if perms.can_see_submitted_complaints(user):
         return redirect("complaints:all")
     return render(request, "home.html")

@@ -27,6 +27,8 @@ def complaint_for_page(user: Any, pk: int) -> QuerySet[SuperComplaint]:
         .prefetch_related(
             "evidence",
             "forces_concerned",
+            "investigation__progress_reports",
+            "investigation__team",
             Prefetch(
                 "eligibility_views",
                 queryset=EligibilityView.objects.select_related(

@@ -22,6 +22,7 @@ from complaints import selectors, services
 from complaints.forms import DraftForm, EligibilityViewForm, ReasonForm, RepeatForm
 from complaints.letters import acknowledgement_letter as build_letter
 from complaints.models import SuperComplaint
+from investigations.forms import LeadForm
 from workflow import deadlines
 from workflow.transitions import (
     LOST_RACE_MESSAGE,
@@ -218,7 +219,21 @@ def _detail_context(
         "kind"
     )
     actions = actions_for(complaint, user)
+    investigation = getattr(complaint, "investigation", None)
     context = {
+        "investigation": investigation,
+        "progress_reports": (
+            investigation.progress_reports.all() if investigation else []
+        ),
+        "can_open_investigation": bool(
+            investigation and perms.can_see_investigation(user, investigation)
+        ),
+        "can_appoint_lead": bool(
+            investigation
+            and not investigation.is_concluded
+            and perms.can_appoint_lead(user, investigation)
+        ),
+        "lead_form": LeadForm(),
         "complaint": complaint,
         "today": today,
         "acknowledgement_overdue": complaint.is_acknowledgement_overdue(today),

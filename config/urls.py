@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.views import home
+from investigations.urls import public_urlpatterns
 
 admin.site.site_header = "Super-complaints administration"
 admin.site.site_title = "Super-complaints"
@@ -16,5 +17,10 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("complaints/", include("complaints.urls")),
+    path("investigations/", include("investigations.urls")),
+    path(
+        "super-complaints/",
+        include((public_urlpatterns, "public"), namespace="public"),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,15 @@ TAG_CLASSES = {
     "eligible": "govuk-tag--green",
     "not_eligible": "govuk-tag--red",
     "withdrawn": "govuk-tag--grey",
+    # Investigation stages
+    "scoping": "govuk-tag--light-blue",
+    "evidence_gathering": "govuk-tag--blue",
+    "analysis": "govuk-tag--purple",
+    "drafting": "govuk-tag--yellow",
+    "fact_checking": "govuk-tag--orange",
+    "sign_off": "govuk-tag--pink",
+    "published": "govuk-tag--green",
+    "paused": "govuk-tag--grey",
 }
 
 
@@ -34,3 +43,28 @@ def get_item(mapping: dict, key: str) -> object:
 @register.filter
 def make_list_of(item: object) -> list:
     return [item]
+
+
+@register.filter
+def is_overdue(obj: object, today: object) -> bool:
+    """`{% if task|is_overdue:today %}`: whatever has an `is_overdue(today)` method."""
+    return bool(obj.is_overdue(today))  # type: ignore[attr-defined]
+
+
+@register.filter
+def days_in_stage(investigation: object, today: object) -> int:
+    return investigation.days_in_stage(today)  # type: ignore[attr-defined]
+
+
+@register.filter
+def report_sections(investigation: object) -> list[tuple[str, str]]:
+    """The report's text sections as (heading, text), in the report's order."""
+    names = ("summary", "steps_taken", "findings", "conclusions", "further_action")
+    meta = investigation._meta  # type: ignore[attr-defined]
+    return [
+        (
+            str(meta.get_field(name).verbose_name).capitalize(),
+            getattr(investigation, name),
+        )
+        for name in names
+    ]
