@@ -1,0 +1,299 @@
+"""The investigation's pages: who sees them, what the forms do, and the public report pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from investigations.models import Investigation, ProgressReport, SignOff
+from recommendations.models import RecommendationResponse
+from tests.factories import MET, investigation_in, org
+
+S = Investigation.State
+TABS = [
+    "overview",
+    "team",
+    "evidence",
+    "tasks",
+    "progress",
+    "draft",
+    "sign_off",
+    "timeline",
+]
+
+
+def url(name, investigation, *args):
+    return reverse(f"investigations:{name}", args=[investigation.pk, *args])
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_every_tab_shows_to_the_team_and_to_monitors_read_only(
+    client, team, commissioner_monitor, tab
+):
+    investigation = investigation_in(S.DRAFTING, team)
+
+    client.force_login(team.lead)
+    page = client.get(url(tab, investigation))
+    client.force_login(commissioner_monitor)
+    monitor_page = client.get(url(tab, investigation))
+
+    assert page.status_code == 200
+    assert monitor_page.status_code == 200
+    assert 'aria-current="page"' in page.content.decode()
+    assert "<form" in page.content.decode().split('id="main-content"')[1]
+    # The monitor sees no form but the sign-out button in the header.
+    assert "<form" not in monitor_page.content.decode().split('id="main-content"')[1]
+
+
+@pytest.mark.parametrize("tab", TABS)
+@pytest.mark.parametrize(
+    "persona",
+    ["hmicfrs_investigator_not_on_team", "hestia_member", "met_recipient"],
+)
+def test_people_not_on_the_team_get_not_found(request, client, team, tab, persona):
+    investigation = investigation_in(S.SCOPING, team)
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(url(tab, investigation)).status_code == 404
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, team):
+    investigation = investigation_in(S.SCOPING, team)
+
+    response = client.get(url("overview", investigation))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+
+
+def test_the_team_scopes_and_moves_the_stage_through_the_pages(client, team):
+    investigation = investigation_in(S.SCOPING, team)
+    client.force_login(team.lead)
+
+    client.post(
+        url("terms_of_reference", investigation),
+        {"tor-terms_of_reference": "How forces respond to modern slavery."},
+    )
+    client.post(url("add_theme", investigation), {"theme-title": "Identification"})
+    response = client.post(
+        url("transition", investigation, "start_evidence_gathering"),
+        {"tab": "overview"},
+    )
+
+    investigation.refresh_from_db()
+    assert response.status_code == 302
+    assert investigation.state == S.EVIDENCE_GATHERING
+    assert investigation.terms_of_reference == "How forces respond to modern slavery."
+    assert [t.title for t in investigation.themes.all()] == ["Identification"]
+
+
+def test_a_blocked_stage_change_says_what_is_missing(client, team):
+    investigation = investigation_in(S.SCOPING, team)
+    client.force_login(team.lead)
+
+    page = client.get(url("overview", investigation)).content.decode()
+
+    assert "Write the terms of reference and at least one investigative theme." in page
+
+
+def test_a_form_error_is_shown_with_an_error_summary(client, team):
+    investigation = investigation_in(S.EVIDENCE_GATHERING, team)
+    client.force_login(team.lead)
+
+    response = client.post(
+        url("add_evidence_item", investigation),
+        {"item-kind": "interview", "item-title": ""},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert "Describe the evidence." in page
+    assert "<title>Error:" in page
+
+
+def test_evidence_log_item_with_victim_interview_and_overdue_marker(client, team):
+    investigation = investigation_in(S.EVIDENCE_GATHERING, team)
+    client.force_login(team.lead)
+    yesterday = timezone.localdate() - timedelta(days=1)
+
+    client.post(
+        url("add_evidence_item", investigation),
+        {
+            "item-kind": "victim_interview",
+            "item-title": "Interviews with survivors in three forces",
+            "item-owner": team.lead.pk,
+            "item-due_on": yesterday.isoformat(),
+        },
+    )
+    page = client.get(url("evidence", investigation)).content.decode()
+
+    assert "Interviews with survivors in three forces" in page
+    assert "Interview with victims or survivors" in page
+    assert "Overdue" in page
+
+
+def test_pausing_needs_a_reason_on_the_page(client, team):
+    investigation = investigation_in(S.ANALYSIS, team)
+    client.force_login(team.lead)
+
+    response = client.post(
+        url("transition", investigation, "pause"),
+        {"tab": "overview", "pause-reason": ""},
+    )
+
+    investigation.refresh_from_db()
+    assert response.status_code == 400
+    assert investigation.state == S.ANALYSIS
+    assert "Enter the reason." in response.content.decode()
+
+
+def test_progress_report_reaches_the_body_on_its_complaint_page(
+    client, team, hestia_member, django_capture_on_commit_callbacks
+):
+    investigation = investigation_in(S.EVIDENCE_GATHERING, team)
+    body_member = hestia_member
+    client.force_login(team.lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("send_progress_report", investigation),
+            {"progress-text": "We have visited five forces <b>so far</b>."},
+        )
+    client.force_login(body_member)
+    page = client.get(
+        reverse("complaints:detail", args=[investigation.complaint.pk])
+    ).content.decode()
+
+    assert ProgressReport.objects.filter(investigation=investigation).count() == 1
+    assert "We have visited five forces &lt;b&gt;so far&lt;/b&gt;." in page
+    assert len(mail.outbox) == 1
+    assert "We have visited five forces <b>so far</b>." in mail.outbox[0].body
+
+
+def test_overdue_progress_report_is_marked_on_the_dashboard(client, team, settings):
+    settings.PROGRESS_REPORT_INTERVAL_DAYS = 30
+    investigation = investigation_in(S.EVIDENCE_GATHERING, team)
+    Investigation.objects.filter(pk=investigation.pk).update(
+        opened_at=timezone.now() - timedelta(days=40)
+    )
+    client.force_login(team.lead)
+
+    response = client.get(reverse("investigations:dashboard"))
+
+    [row] = response.context["rows"]
+    assert row["report_overdue"] is True
+    assert "Overdue" in response.content.decode()
+
+
+def test_triager_appoints_the_lead_from_the_complaint_page(
+    client, hmicfrs_triager, hmicfrs_investigator
+):
+    investigation = investigation_in(S.SCOPING)
+    client.force_login(hmicfrs_triager)
+
+    client.post(
+        reverse("investigations:appoint_lead", args=[investigation.complaint.pk]),
+        {"lead-user": hmicfrs_investigator.pk},
+    )
+
+    assert investigation.team.get().user == hmicfrs_investigator
+    assert investigation.team.get().role == "lead"
+
+
+def test_sign_off_through_the_page_is_bound_to_the_version_read(client, team):
+    investigation = investigation_in(S.SIGN_OFF, team)
+    approver = team.approvers[0]
+    client.force_login(approver)
+    stale = "0" * 64
+
+    client.post(url("approve", investigation), {"content_hash": stale})
+    assert SignOff.objects.filter(investigation=investigation).count() == 0
+
+    client.post(
+        url("approve", investigation), {"content_hash": investigation.content_hash()}
+    )
+    assert SignOff.objects.filter(investigation=investigation).count() == 1
+
+
+def test_the_author_is_told_they_cannot_sign_off(client, team):
+    investigation = investigation_in(S.SIGN_OFF, team)
+    approver = team.approvers[0]
+    investigation.draft_contributors.add(approver)
+    client.force_login(approver)
+
+    page = client.get(url("sign_off", investigation)).content.decode()
+
+    assert "You wrote part of this draft, so you cannot be its approver." in page
+
+
+def test_publishing_through_the_page_makes_the_report_public(
+    client, team, django_capture_on_commit_callbacks
+):
+    investigation = investigation_in(S.SIGN_OFF, team, ready=True)
+    client.force_login(team.lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("transition", investigation, "publish"), {"tab": "sign_off"})
+    client.logout()
+    reference = investigation.complaint.reference
+    listing = client.get(reverse("public:list"))
+    page = client.get(reverse("public:report", args=[reference]))
+    pdf = client.get(reverse("public:report_pdf", args=[reference]))
+
+    investigation.refresh_from_db()
+    assert investigation.state == S.PUBLISHED
+    assert RecommendationResponse.objects.filter(
+        recommendation__investigation=investigation, organisation=org(MET)
+    ).exists()
+    assert listing.status_code == 200
+    assert reference in listing.content.decode()
+    assert page.status_code == 200
+    assert "The hidden victims" in page.content.decode()
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_public_pages_show_nothing_of_an_unpublished_draft(client, team):
+    investigation = investigation_in(S.SIGN_OFF, team, ready=True)
+    reference = investigation.complaint.reference
+
+    page = client.get(reverse("public:report", args=[reference]))
+    pdf = client.get(reverse("public:report_pdf", args=[reference]))
+
+    assert page.status_code == 200
+    assert "Being investigated" in page.content.decode()
+    assert "Referrals were made late." not in page.content.decode()
+    assert pdf.status_code == 404
+
+
+def test_public_pages_do_not_list_complaints_before_they_are_found_eligible(
+    client, hestia_member
+):
+    from tests.factories import ComplaintFactory
+
+    ComplaintFactory(
+        state="submitted", reference="SC-2026-777", received_at=timezone.now()
+    )
+
+    listing = client.get(reverse("public:list")).content.decode()
+
+    assert "SC-2026-777" not in listing
+    assert client.get(reverse("public:report", args=["SC-2026-777"])).status_code == 404
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_dashboard_queries_do_not_grow_with_investigations(
+    client, team, django_assert_num_queries, item_count
+):
+    for _ in range(item_count):
+        investigation_in(S.EVIDENCE_GATHERING, team)
+    client.force_login(team.lead)
+
+    with django_assert_num_queries(9):
+        response = client.get(reverse("investigations:dashboard"))
+
+    assert len(response.context["rows"]) == item_count
