@@ -1,4 +1,4 @@
-"""Named personas, one per role that matters to the intake workflow."""
+"""Named personas, one per role that matters to the intake and investigation workflows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
-from tests.factories import COLLEGE, HMICFRS, IOPC, UserFactory, org
+from tests.factories import COLLEGE, HMICFRS, IOPC, Team, UserFactory, org
 
 
 def pytest_collection_modifyitems(
@@ -93,3 +93,35 @@ def approvers(hmicfrs_approver, college_approver, iopc_approver):
         "college": college_approver,
         "iopc": iopc_approver,
     }
+
+
+@pytest.fixture
+def hmicfrs_investigator(db):
+    return _persona("hmicfrs_investigator", HMICFRS, Role.INVESTIGATOR)
+
+
+@pytest.fixture
+def hmicfrs_colleague(db):
+    """A second HMICFRS investigator, put on the team by the tests that need one."""
+    return _persona("hmicfrs_colleague", HMICFRS, Role.INVESTIGATOR)
+
+
+@pytest.fixture
+def hmicfrs_investigator_not_on_team(db):
+    return _persona("hmicfrs_investigator_not_on_team", HMICFRS, Role.INVESTIGATOR)
+
+
+@pytest.fixture
+def college_investigator(db):
+    return _persona("college_investigator", COLLEGE, Role.INVESTIGATOR)
+
+
+@pytest.fixture
+def team(hmicfrs_investigator, college_investigator, iopc_investigator, approvers):
+    """The usual joint team: an HMICFRS lead, a College and an IOPC investigator, and an approver
+    for each of the three authorities."""
+    return Team(
+        lead=hmicfrs_investigator,
+        investigators=(college_investigator, iopc_investigator),
+        approvers=(approvers["hmicfrs"], approvers["college"], approvers["iopc"]),
+    )

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 import factory
 
-from accounts.models import Organisation, RoleGrant, User
+from accounts.models import Organisation, Role, RoleGrant, User
 from complaints.models import EligibilityView, Evidence, SuperComplaint
+from investigations import services
+from investigations.models import EvidenceItem, Investigation, TeamMember
+from workflow import clock
 
 
 def org(slug: str) -> Organisation:
@@ -78,3 +84,158 @@ class EligibilityViewFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SubFactory(
         UserFactory, organisation=factory.SelfAttribute("..authority")
     )
+
+
+class EligibleComplaintFactory(ComplaintFactory):
+    """A complaint received and found eligible, as the decision leaves it."""
+
+    state = SuperComplaint.State.ELIGIBLE
+    reference = factory.Sequence(lambda n: f"SC-2026-{n + 100:03d}")
+    received_at = factory.LazyFunction(clock.now)
+    decided_at = factory.LazyFunction(clock.now)
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    """A row on the team written directly, for teams the services would not build (no lead)."""
+
+    class Meta:
+        model = TeamMember
+
+    role = TeamMember.Role.INVESTIGATOR
+    added_by = factory.SelfAttribute("user")
+
+
+@dataclass(frozen=True)
+class Team:
+    """The people named on an investigation: its lead, investigators and approvers."""
+
+    lead: User
+    investigators: tuple[User, ...] = ()
+    approvers: tuple[User, ...] = ()
+
+
+MET = "metropolitan-police-service"
+S = Investigation.State
+REPORT = {
+    "report_title": "The hidden victims",
+    "summary": "Victims were not always recognised.",
+    "steps_taken": "We visited six forces and read 120 case files.",
+    "findings": "Referrals were made late.",
+    "conclusions": "Forces should refer sooner, because delay harms victims.",
+    "further_action": "",
+}
+NEXT_STAGE = {
+    S.SCOPING: services.start_evidence_gathering,
+    S.EVIDENCE_GATHERING: services.start_analysis,
+    S.ANALYSIS: services.start_drafting,
+    S.DRAFTING: services.send_for_fact_check,
+    S.FACT_CHECKING: services.send_for_sign_off,
+    S.SIGN_OFF: services.publish_report,
+}
+
+
+def prepare_to_leave(
+    investigation: Investigation,
+    team: Team,
+    *,
+    report: dict[str, str] | None = None,
+    recommendations: list[dict] | None = None,
+    actions: list[dict] | None = None,
+    redactions: list[dict] | None = None,
+) -> None:
+    """Put in place, through the services, what the current stage needs before it can be left."""
+    lead = team.lead
+    stage = investigation.state
+    if stage == S.SCOPING:
+        services.update_terms_of_reference(
+            investigation, by=lead, text="How forces identify victims of slavery."
+        )
+        services.add_theme(investigation, by=lead, title="Identifying victims")
+    elif stage == S.EVIDENCE_GATHERING:
+        services.add_evidence_item(
+            investigation,
+            by=lead,
+            kind=EvidenceItem.Kind.DATA_REQUEST,
+            title="Referral figures from every force",
+            owner=lead,
+        )
+    elif stage == S.DRAFTING:
+        services.update_report(
+            investigation,
+            by=lead,
+            data=REPORT if report is None else report,
+            expected_version=investigation.version,
+        )
+        if recommendations is None:
+            recommendations = [
+                {
+                    "text": "Record every referral.",
+                    "recipient_kinds": [],
+                    "named_recipients": [org(MET)],
+                }
+            ]
+        for recommendation in recommendations:
+            services.add_recommendation(investigation, by=lead, **recommendation)
+        for action in actions or []:
+            services.add_action(investigation, by=lead, **action)
+        for redaction in redactions or []:
+            services.add_redaction(investigation, by=lead, **redaction)
+        services.add_fact_check_request(
+            investigation,
+            by=lead,
+            organisation=org(MET),
+            due_on=clock.today() + timedelta(days=14),
+        )
+    elif stage == S.FACT_CHECKING:
+        for request in investigation.fact_check_requests.all():
+            services.record_fact_check_comment(
+                request, by=lead, text="No factual errors."
+            )
+    elif stage == S.SIGN_OFF:
+        for approver in team.approvers:
+            services.approve_report(investigation, by=approver)
+
+
+def move_on(investigation: Investigation, team: Team) -> None:
+    """Take the current stage's forward transition as the lead."""
+    NEXT_STAGE[investigation.state](investigation, by=team.lead)
+
+
+def investigation_in(
+    stage: str,
+    team: Team | None = None,
+    *,
+    ready: bool = False,
+    complaint: SuperComplaint | None = None,
+    paused_from: str = S.ANALYSIS,
+    **draft: object,
+) -> Investigation:
+    """An eligible complaint's investigation, opened as its decision opens it, staffed with `team`
+    (the lead appointed by an HMICFRS triager) and moved through the real services to `stage`.
+    With `ready`, what `stage` needs before it can be left is in place too (at sign-off: every
+    approver on the team has approved). `draft` goes to `prepare_to_leave` for the drafting stage."""
+    investigation = services.open_investigation(complaint or EligibleComplaintFactory())
+    if team is None:
+        assert stage == S.SCOPING and not ready, "moving on needs a team"
+        return Investigation.objects.get(pk=investigation.pk)
+    triager = UserFactory(organisation=org(HMICFRS), roles=[Role.TRIAGER])
+    services.appoint_lead(investigation, by=triager, user=team.lead)
+    for user in team.investigators:
+        services.add_team_member(
+            investigation, by=team.lead, user=user, role=TeamMember.Role.INVESTIGATOR
+        )
+    for user in team.approvers:
+        services.add_team_member(
+            investigation, by=team.lead, user=user, role=TeamMember.Role.APPROVER
+        )
+    working_stage = {S.PAUSED: paused_from, S.PUBLISHED: S.SIGN_OFF}.get(stage, stage)
+    while investigation.state != working_stage:
+        prepare_to_leave(investigation, team, **draft)
+        move_on(investigation, team)
+    if ready or stage == S.PUBLISHED:
+        prepare_to_leave(investigation, team, **draft)
+    if stage == S.PUBLISHED:
+        move_on(investigation, team)
+    elif stage == S.PAUSED:
+        services.pause(investigation, by=team.lead, reason="Waiting for the data.")
+    return Investigation.objects.get(pk=investigation.pk)
