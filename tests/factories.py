@@ -216,7 +216,8 @@ def investigation_in(
     approver on the team has approved). `draft` goes to `prepare_to_leave` for the drafting stage."""
     investigation = services.open_investigation(complaint or EligibleComplaintFactory())
     if team is None:
-        assert stage == S.SCOPING and not ready, "moving on needs a team"
+        assert stage == S.SCOPING, "moving on needs a team"
+        assert not ready, "moving on needs a team"
         return Investigation.objects.get(pk=investigation.pk)
     triager = UserFactory(organisation=org(HMICFRS), roles=[Role.TRIAGER])
     services.appoint_lead(investigation, by=triager, user=team.lead)

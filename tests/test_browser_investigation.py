@@ -16,9 +16,9 @@ from workflow import clock
 S = Investigation.State
 
 
-def stage_button(page, name):
-    page.get_by_role("button", name=name).click()
-    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+def stage_button(browser_page, name):
+    browser_page.get_by_role("button", name=name).click()
+    expect(browser_page.locator(".govuk-notification-banner--success")).to_be_visible()
 
 
 @pytest.mark.browser
