@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint fmt check-deploy assets browser fonts clean
+.PHONY: install run test lint fmt check-deploy assets browser fonts clean bench-pdf
 
 install: $(VENV)/.installed static/build/.built
 
@@ -45,6 +45,10 @@ fonts:
 
 test: install browser fonts
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Prints how long the published-report PDF takes for 40 recommendations and 300 recipients.
+bench-pdf: install fonts
+	DEBUG=true DJANGO_SETTINGS_MODULE=config.settings $(PY) scripts/bench_report_pdf.py
 
 lint: install
 	$(PY) -m ruff check .
