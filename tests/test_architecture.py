@@ -19,6 +19,15 @@ TRANSITIONS = [
     "decide_eligible",
     "decide_not_eligible",
     "withdraw",
+    "start_evidence_gathering",
+    "start_analysis",
+    "start_drafting",
+    "send_for_fact_check",
+    "send_for_sign_off",
+    "publish",
+    "pause",
+    "resume",
+    "record_historical_report",
 ]
 
 
