@@ -2,26 +2,36 @@
 
 from django.core.management import call_command
 
-from accounts.models import Role, User
+from accounts.models import Organisation, OrganisationKind, Role, User
 from complaints.models import SuperComplaint
-from investigations.models import Investigation
+from investigations.models import Investigation, ProgressReport, TeamMember
+from recommendations.models import (
+    RecipientKind,
+    Recommendation,
+    RecommendationResponse,
+)
 from workflow.models import TransitionLog
+
+
+def _counts():
+    return {
+        "complaints": SuperComplaint.objects.count(),
+        "transitions": TransitionLog.objects.count(),
+        "users": User.objects.count(),
+        "investigations": Investigation.objects.count(),
+        "recommendations": Recommendation.objects.count(),
+        "responses": RecommendationResponse.objects.count(),
+        "team members": TeamMember.objects.count(),
+        "progress reports": ProgressReport.objects.count(),
+    }
 
 
 def test_seed_demo_is_complete_and_idempotent(db):
     call_command("seed_demo")
-    counts = (
-        SuperComplaint.objects.count(),
-        TransitionLog.objects.count(),
-        User.objects.count(),
-    )
+    counts = _counts()
     call_command("seed_demo")
 
-    assert (
-        SuperComplaint.objects.count(),
-        TransitionLog.objects.count(),
-        User.objects.count(),
-    ) == counts
+    assert _counts() == counts
     assert set(SuperComplaint.objects.values_list("state", flat=True)) == set(
         SuperComplaint.State.values
     )
@@ -33,11 +43,96 @@ def test_seed_demo_is_complete_and_idempotent(db):
         "2019-05-31",
     )
     assert hestia.investigation.report_published_on.isoformat() == "2021-05-26"
-    assert (
-        Investigation.objects.filter(state=Investigation.State.PUBLISHED).count() == 7
-    )
     for complaint in SuperComplaint.objects.exclude(state=SuperComplaint.State.DRAFT):
         assert TransitionLog.objects.for_object(complaint).exists()
+
+
+def test_seed_demo_has_an_investigation_in_every_stage(db):
+    call_command("seed_demo")
+
+    assert set(Investigation.objects.values_list("state", flat=True)) == set(
+        Investigation.State.values
+    )
+    # The seven real reports, recorded as published before this service, and one published here.
+    assert (
+        Investigation.objects.filter(state=Investigation.State.PUBLISHED).count() == 8
+    )
+    assert (
+        Investigation.objects.filter(
+            state=Investigation.State.PUBLISHED,
+            published_report__published_by__username="hmicfrs-lead",
+        ).count()
+        == 1
+    )
+
+
+def test_demo_investigations_follow_the_sign_off_rules(db):
+    call_command("seed_demo")
+
+    sign_off = Investigation.objects.get(state=Investigation.State.SIGN_OFF)
+    paused = Investigation.objects.get(state=Investigation.State.PAUSED)
+    assert sorted(sign_off.current_approvals()) == [
+        OrganisationKind.COLLEGE,
+        OrganisationKind.HMICFRS,
+    ]
+    assert (paused.paused_from, bool(paused.pause_reason)) == (
+        Investigation.State.EVIDENCE_GATHERING,
+        True,
+    )
+    for investigation in Investigation.objects.filter(team__isnull=False).distinct():
+        approvers = {
+            m.user_id
+            for m in investigation.team.all()
+            if m.role == TeamMember.Role.APPROVER
+        }
+        authors = set(investigation.draft_contributors.values_list("pk", flat=True))
+        assert len(approvers) == 3
+        assert approvers & authors == set()
+
+
+def test_hestias_report_is_the_hidden_victims_with_its_recommendations_and_actions(db):
+    call_command("seed_demo")
+
+    investigation = SuperComplaint.objects.get(
+        title__startswith="Underground lives"
+    ).investigation
+    report = investigation.published_report
+    assert report.snapshot["title"] == "The hidden victims"
+    recommendations = list(investigation.recommendations.all())
+    assert any(
+        [o.slug for o in r.named_recipients.all()] == ["home-office"]
+        for r in recommendations
+    )
+    assert any(
+        r.recipient_kinds == [RecipientKind.CHIEF_CONSTABLES] for r in recommendations
+    )
+    assert sorted(a.body.kind for a in investigation.actions.all()) == [
+        OrganisationKind.COLLEGE,
+        OrganisationKind.HMICFRS,
+    ]
+
+
+def test_published_recommendations_are_issued_to_every_recipient(db):
+    call_command("seed_demo")
+
+    territorial = Organisation.objects.filter(
+        kind=OrganisationKind.POLICE_FORCE, is_territorial_force=True
+    ).count()
+    expected = sum(
+        len(r.recipient_organisations()) for r in Recommendation.objects.published()
+    )
+    hidden_victims = RecommendationResponse.objects.filter(
+        recommendation__investigation__complaint__title__startswith="Underground lives"
+    )
+
+    assert territorial == 43
+    assert expected > 0
+    assert RecommendationResponse.objects.count() == expected
+    # Home Office 1, three recommendations to chief constables, one to them and the 43 PCCs.
+    assert hidden_victims.count() == 1 + 3 * 43 + 2 * 43
+    assert not RecommendationResponse.objects.filter(
+        recommendation__investigation__state__in=Investigation.WORKING
+    ).exists()
 
 
 def test_demo_users_can_sign_in(client, db):

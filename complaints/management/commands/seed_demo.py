@@ -1,8 +1,9 @@
 """Demo data, built through the real services: a user for every role, the real historical
-super-complaints (DOMAIN.md §4) with their real dates and outcomes, and fresh complaints in every state.
+super-complaints (DOMAIN.md §4) with their real dates, outcomes and what is known of their reports,
+fresh complaints in every state, and current investigations in every stage (`investigations/demo.py`).
 
-Idempotent: users are refreshed, complaints are created once. Demo passwords are made here only,
-never by migrations.
+Idempotent: users are refreshed, complaints and investigations are created once. Demo passwords are
+made here only, never by migrations.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -24,9 +26,9 @@ from reportlab.pdfgen import canvas
 from accounts.models import Organisation, Role, RoleGrant, User
 from complaints import services
 from complaints.models import EligibilityView, SuperComplaint
+from investigations import demo
 from workflow import clock
 from workflow.deadlines import LONDON
-from workflow.transitions import perform
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password-2026")
 
@@ -43,6 +45,12 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         "Tom Ridley",
         "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services",
         (Role.TRIAGER,),
+    ),
+    (
+        "hmicfrs-lead",
+        "Nadia Rahman",
+        "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services",
+        (Role.INVESTIGATOR,),
     ),
     (
         "investigator",
@@ -236,6 +244,8 @@ class Command(BaseCommand):
         )
 
     def _users(self) -> dict[str, User]:
+        # One hash for every demo account: hashing is deliberately slow, and they share one password.
+        password = make_password(DEMO_PASSWORD)
         users = {}
         for username, full_name, slug, roles in DEMO_USERS:
             first, last = full_name.split(" ", 1)
@@ -249,7 +259,7 @@ class Command(BaseCommand):
                     "is_active": True,
                 },
             )
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
             user.save()
             for role in roles:
                 RoleGrant.objects.get_or_create(user=user, role=role)
@@ -262,7 +272,7 @@ class Command(BaseCommand):
                 "email": "admin@demo.example",
             },
         )
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = password
         admin.save()
         return users
 
@@ -359,14 +369,45 @@ class Command(BaseCommand):
             )
         investigation = SuperComplaint.objects.get(pk=complaint.pk).investigation
         with clock.fixed_at(_at(item.report_published, 9)):
-            perform(
-                investigation.record_historical_report,
+            demo.record_historical_report(
+                investigation,
                 by=users["triager"],
-                reason=item.note or "Report published before this service existed.",
                 title=item.report_title,
                 published_on=item.report_published,
                 url=item.report_url,
+                note=item.note,
             )
+        return complaint
+
+    def _investigated(
+        self, users: dict[str, User], item: demo.Current, today: date
+    ) -> SuperComplaint:
+        """A complaint found eligible, then its investigation worked up to its current stage."""
+        with clock.fixed_at(item.received - timedelta(days=1)):
+            complaint = self._draft(
+                users,
+                item.username,
+                title=item.title,
+                features=item.features,
+                harm_explanation=item.harm,
+                co_submitters=item.co_submitters,
+                forces=list(Organisation.objects.filter(slug__in=item.forces)),
+            )
+        all_eligible = dict.fromkeys(
+            ("hmicfrs", "college", "iopc"), EligibilityView.View.ELIGIBLE
+        )
+        complaint = self._to_decision(
+            users, complaint, item.received, stop_at="decided", views=all_eligible
+        )
+        with clock.fixed_at(item.opened):
+            services.decide_eligibility(
+                complaint,
+                by=users["triager"],
+                eligible=True,
+                reasons=f"Eligible: all three decision-making authorities agree. ({item.decision_note})",
+            )
+        complaint = SuperComplaint.objects.get(pk=complaint.pk)
+        item.build(demo.Story(complaint.investigation, users, today))
         return complaint
 
     def _current(
@@ -374,34 +415,13 @@ class Command(BaseCommand):
     ) -> None:
         now = timezone.now().astimezone(LONDON)
         today = now.date()
-        # CWJ, Cambridge Rape Crisis Centre, Rape Crisis England & Wales and Bindmans (December 2025):
-        # accepted as eligible; under investigation.
-        with clock.fixed_at(_at(date(2025, 12, 14))):
-            delayed = self._draft(
-                users,
-                "cwj",
-                title="Excessively long police investigations of sexual offences",
-                features="Police investigations of sexual offences that take excessively long: more than 37,000 over three years in a decade.",
-                harm_explanation="Delay causes victims to withdraw, evidence to be lost and suspects to remain free, significantly harming the interests of the public.",
-                co_submitters="Cambridge Rape Crisis Centre\nRape Crisis England & Wales\nBindmans LLP",
-            )
-        all_eligible = dict.fromkeys(
-            ("hmicfrs", "college", "iopc"), EligibilityView.View.ELIGIBLE
-        )
-        delayed = self._to_decision(
-            users,
-            delayed,
-            _at(date(2025, 12, 15)),
-            stop_at="decided",
-            views=all_eligible,
-        )
-        with clock.fixed_at(_at(date(2026, 2, 20))):
-            services.decide_eligibility(
-                delayed,
-                by=users["triager"],
-                eligible=True,
-                reasons="Eligible: all three decision-making authorities agree. (Decision date illustrative.)",
-            )
+        # Eligible complaints, in the order they were received, and their investigations in every
+        # stage; among them the real one of CWJ and its partners (December 2025).
+        investigated = {
+            item.key: self._investigated(users, item, today)
+            for item in demo.current_investigations(today)
+        }
+        delayed = investigated["delayed"]
 
         # Fresh work in every state of the intake workflow.
         with clock.fixed_at(now - timedelta(days=3)):
