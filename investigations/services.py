@@ -584,7 +584,15 @@ def approve_report(investigation: Investigation, *, by: Any) -> SignOff:
             _("You wrote part of this draft, so you cannot be its approver.")
         )
     with transaction.atomic():
-        Investigation.objects.select_for_update().get(pk=investigation.pk)
+        locked = Investigation.objects.select_for_update().get(pk=investigation.pk)
+        if locked.version != investigation.version:
+            # An edit landed after this copy was read: its hash would name a version that no
+            # longer stands, and the "already signed off" check would then lock this authority out.
+            raise ValidationError(
+                _(
+                    "The report changed after you opened this page. Read this version, then sign it off."
+                )
+            )
         if investigation.sign_offs.filter(
             authority=by.organisation, voided_at__isnull=True
         ).exists():
