@@ -325,6 +325,7 @@ def record_historical_report(
         title=title,
         published_on=published_on,
         url=url,
+        reason=note or "Report published before this service existed.",
         content={
             "summary": f"{report.summary} {note}".strip(),
             "steps_taken": report.steps_taken,

@@ -70,23 +70,27 @@ def send_report_published(investigation_pk: int) -> None:
 
 
 def send_fact_check_requests(investigation_pk: int) -> None:
-    """One e-mail to each organisation asked that has a contact address; sent once per request
-    (the request's `notified_at` is set after the send)."""
+    """One e-mail to each organisation asked that has a contact address, once per request: the
+    request's `notified_at` records the send (organisations without an address get none, and the
+    team sends them the draft by other means)."""
     from investigations.models import FactCheckRequest
-
-    requests = FactCheckRequest.objects.select_related(
-        "organisation", "investigation__complaint"
-    ).filter(
-        investigation_id=investigation_pk,
-        sent_at__isnull=False,
-        notified_at__isnull=True,
-    )
     from workflow import clock
 
+    requests = (
+        FactCheckRequest.objects.select_related(
+            "organisation", "investigation__complaint"
+        )
+        .filter(
+            investigation_id=investigation_pk,
+            sent_at__isnull=False,
+            notified_at__isnull=True,
+        )
+        .exclude(organisation__email="")
+    )
     for request in requests:
         _send(
             "fact_check_request",
-            [request.organisation.email] if request.organisation.email else [],
+            [request.organisation.email],
             {"request": request, "complaint": request.investigation.complaint},
         )
         FactCheckRequest.objects.filter(pk=request.pk).update(notified_at=clock.now())

@@ -290,6 +290,34 @@ class Investigation(ConcurrentTransitionMixin, models.Model):
     def fact_checking_done(self) -> bool:
         return not self.fact_checks_outstanding(clock.today())
 
+    def stale_redactions(self) -> list[Redaction]:
+        """Withheld passages no longer found word for word in their section: publishing would then
+        withhold nothing, so it is blocked until the passage is withheld again."""
+        return [
+            r
+            for r in self.redactions.all()
+            if r.passage not in getattr(self, r.section)
+        ]
+
+    @condition(
+        lambda self: (
+            str(
+                _(
+                    "A passage to withhold is no longer in the %(sections)s as written: withhold it again or remove it."
+                )
+            )
+            % {
+                "sections": ", ".join(
+                    sorted(
+                        {r.section.replace("_", " ") for r in self.stale_redactions()}
+                    )
+                )
+            }
+        )
+    )
+    def redactions_apply(self) -> bool:
+        return not self.stale_redactions()
+
     def missing_approvals(self) -> list[str]:
         approvals = self.current_approvals()
         current = self.content_hash()
@@ -357,7 +385,7 @@ class Investigation(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.FACT_CHECKING,
         target=State.SIGN_OFF,
-        conditions=[draft_is_complete, fact_checking_done],
+        conditions=[draft_is_complete, redactions_apply, fact_checking_done],
         permission=perms.for_transition(perms.can_work_on),
         custom={"label": _("Send for sign-off"), "button": "primary"},
     )
@@ -368,7 +396,7 @@ class Investigation(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.SIGN_OFF,
         target=State.PUBLISHED,
-        conditions=[draft_is_complete, is_signed_off],
+        conditions=[draft_is_complete, redactions_apply, is_signed_off],
         permission=perms.for_transition(perms.can_publish_report),
         custom={"label": _("Publish the report"), "button": "primary"},
     )

@@ -255,6 +255,8 @@ def add_evidence_item(
 
 def update_evidence_status(item: EvidenceItem, *, by: Any, status: str) -> None:
     _require_worker(item.investigation, by)
+    if status not in EvidenceItem.Status.values:
+        raise ValidationError(_("Choose a status from the list."))
     EvidenceItem.objects.filter(pk=item.pk).update(status=status)
     item.status = status
 
@@ -724,6 +726,7 @@ def record_historical_report(
     title: str,
     published_on: date,
     url: str = "",
+    reason: str = "",
     content: dict[str, str] | None = None,
     recommendations: Iterable[dict[str, Any]] = (),
     actions: Iterable[dict[str, Any]] = (),
@@ -734,6 +737,7 @@ def record_historical_report(
         perform(
             investigation.record_historical_report,
             by=by,
+            reason=reason or "Report published before this service existed.",
             title=title,
             published_on=published_on,
             url=url,
@@ -748,7 +752,9 @@ def record_historical_report(
                 investigation=investigation,
                 number=number,
                 text=item["text"],
-                recipient_kinds=sorted(item.get("kinds", [])),
+                recipient_kinds=sorted(
+                    RecipientKind(k).value for k in item.get("kinds", [])
+                ),
                 due_on=item.get("due_on"),
             )
             recommendation.named_recipients.set(item.get("named", []))

@@ -74,7 +74,10 @@ def test_the_table_covers_every_transition_of_the_model():
 def test_transition_from_every_stage(name, state, team, hmicfrs_triager):
     investigation = investigation_in(state, team, ready=True)
     actor = hmicfrs_triager if name == "record_historical_report" else team.lead
-    reason = PAUSE_REASON if name == "pause" else ""
+    reason = {
+        "pause": PAUSE_REASON,
+        "record_historical_report": "Report published before this service existed.",
+    }.get(name, "")
     logged = TransitionLog.objects.for_object(investigation).count()
     periods = StagePeriod.objects.filter(investigation=investigation).count()
     sources, target = ALLOWED[name]
@@ -397,3 +400,18 @@ def test_a_lead_from_the_iopc_cannot_publish(iopc_investigator, approvers):
     with pytest.raises(PermissionDenied):
         services.publish_report(investigation, by=iopc_investigator)
     assert blocked(investigation, iopc_investigator) == {"pause": ()}
+
+
+def test_a_transition_on_an_old_copy_keeps_a_newer_edit(team):
+    """perform() writes only what the transition changed, so an edit saved meanwhile survives."""
+    investigation = investigation_in(S.DRAFTING, team)
+    old_copy = Investigation.objects.get(pk=investigation.pk)
+    services.update_terms_of_reference(
+        investigation, by=team.lead, text="Revised terms."
+    )
+
+    services.pause(old_copy, by=team.lead, reason=PAUSE_REASON)
+
+    saved = Investigation.objects.get(pk=investigation.pk)
+    assert saved.state == S.PAUSED
+    assert saved.terms_of_reference == "Revised terms."

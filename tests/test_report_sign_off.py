@@ -412,3 +412,35 @@ def test_a_passage_copied_exactly_is_withheld_on_either_ground(ground, drafted, 
         (r.section, r.passage, r.ground, r.explanation, r.recorded_by)
         for r in Redaction.objects.filter(investigation=drafted)
     ] == [("findings", SECRET, ground, "The witness could be found.", team.lead)]
+
+
+def test_a_withheld_passage_edited_away_blocks_publishing(team):
+    from investigations import services
+    from investigations.models import Investigation
+    from tests.factories import REPORT, investigation_in
+
+    investigation = investigation_in(
+        Investigation.State.SIGN_OFF,
+        team,
+        redactions=[
+            {
+                "section": "findings",
+                "passage": "made late",
+                "ground": "safety",
+                "explanation": "It would identify a witness.",
+            }
+        ],
+    )
+    services.update_report(
+        investigation,
+        by=team.lead,
+        data={**REPORT, "findings": "Referrals were made very late."},
+        expected_version=investigation.version,
+    )
+    investigation.refresh_from_db()
+
+    assert investigation.stale_redactions() == list(investigation.redactions.all())
+    assert not investigation.redactions_apply()
+    assert investigation.redactions_apply.why_not(investigation) == (
+        "A passage to withhold is no longer in the findings as written: withhold it again or remove it."
+    )

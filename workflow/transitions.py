@@ -71,6 +71,14 @@ def can_perform(transition: Callable[..., Any], user: Any) -> bool:
     return fsm_transition.has_perm(obj, user)
 
 
+def _field_values(obj: models.Model) -> dict[str, Any]:
+    return {
+        field.name: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
 def perform(
     transition: Callable[..., Any], *, by: Any, reason: str = "", **kwargs: Any
 ) -> Any:
@@ -86,8 +94,14 @@ def perform(
     meta = _meta(transition)
     with transaction.atomic():
         source = meta.field.get_state(obj)
+        before = _field_values(obj)
         result = transition(by=by, reason=reason, **kwargs)
-        obj.save()
+        # Only what the transition changed is written: a copy read earlier must not overwrite
+        # someone else's edit of the other fields (the state itself is guarded by the mixin).
+        changed = [
+            name for name, value in _field_values(obj).items() if before[name] != value
+        ]
+        obj.save(update_fields=sorted({meta.field.name, *changed}))
         TransitionLog.record(
             obj,
             transition.__name__,
