@@ -140,3 +140,39 @@ def test_demo_users_can_sign_in(client, db):
 
     assert client.login(username="hestia", password="demo-password-2026")
     assert client.get("/complaints/").status_code == 200
+
+
+def test_every_page_of_every_demo_investigation_renders(client, db):
+    """The pages against realistic data: every tab of every investigation for its lead and for a
+    monitor, the dashboard, the complaint pages and the public pages."""
+    from django.urls import reverse
+
+    call_command("seed_demo")
+    tabs = ["overview", "team", "evidence", "tasks", "progress", "draft"]
+    tabs += ["sign_off", "timeline"]
+    statuses = []
+    for username in ("hmicfrs-lead", "monitor"):
+        client.force_login(User.objects.get(username=username))
+        statuses.append(client.get(reverse("investigations:dashboard")).status_code)
+        for investigation in Investigation.objects.filter(
+            team__isnull=False
+        ).distinct():
+            for tab in tabs:
+                response = client.get(
+                    reverse(f"investigations:{tab}", args=[investigation.pk])
+                )
+                statuses.append(response.status_code)
+    client.force_login(User.objects.get(username="hestia"))
+    for complaint in SuperComplaint.objects.filter(organisation__slug="hestia"):
+        statuses.append(
+            client.get(reverse("complaints:detail", args=[complaint.pk])).status_code
+        )
+    client.logout()
+    statuses.append(client.get(reverse("public:list")).status_code)
+    for complaint in SuperComplaint.objects.filter(investigation__isnull=False):
+        statuses.append(
+            client.get(reverse("public:report", args=[complaint.reference])).status_code
+        )
+
+    assert set(statuses) == {200}
+    assert len(statuses) > 100
