@@ -297,3 +297,98 @@ def test_dashboard_queries_do_not_grow_with_investigations(
         response = client.get(reverse("investigations:dashboard"))
 
     assert len(response.context["rows"]) == item_count
+
+
+def _log_item(investigation, team):
+    from investigations import services
+
+    return services.add_evidence_item(
+        investigation,
+        by=team.lead,
+        kind="case_file_review",
+        title="Case files from two forces",
+        owner=team.lead,
+    )
+
+
+def test_evidence_attachments_follow_the_intake_upload_rules(client, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    investigation = investigation_in(S.EVIDENCE_GATHERING, team)
+    item = _log_item(investigation, team)
+    client.force_login(team.lead)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+    client.post(
+        url("attach", investigation, item.pk),
+        {"file": SimpleUploadedFile("review notes.pdf", pdf)},
+    )
+    refused = client.post(
+        url("attach", investigation, item.pk),
+        {"file": SimpleUploadedFile("notes.pdf", b"<script>alert(1)</script>")},
+        follow=True,
+    )
+    [attachment] = item.attachments.all()
+    download = client.get(url("attachment", investigation, item.pk, attachment.pk))
+
+    assert attachment.original_name == "review notes.pdf"
+    assert "notes.pdf" in refused.content.decode()
+    assert item.attachments.count() == 1
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert b"".join(download.streaming_content) == pdf
+
+
+def test_attachments_are_not_found_by_people_off_the_team(
+    client, team, hmicfrs_investigator_not_on_team
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from investigations import services
+
+    investigation = investigation_in(S.EVIDENCE_GATHERING, team)
+    item = _log_item(investigation, team)
+    attachment = services.attach_to_evidence_item(
+        item,
+        by=team.lead,
+        upload=SimpleUploadedFile("a.txt", b"Plain notes of a visit."),
+    )
+    client.force_login(hmicfrs_investigator_not_on_team)
+
+    response = client.get(url("attachment", investigation, item.pk, attachment.pk))
+
+    assert response.status_code == 404
+
+
+def test_investigation_actions_need_post_and_a_csrf_token(team):
+    from django.test import Client
+
+    investigation = investigation_in(S.SCOPING, team)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(team.lead)
+
+    by_get = strict.get(url("transition", investigation, "pause"))
+    without_token = strict.post(
+        url("transition", investigation, "pause"), {"pause-reason": "Waiting."}
+    )
+
+    investigation.refresh_from_db()
+    assert by_get.status_code == 405
+    assert without_token.status_code == 403
+    assert investigation.state == S.SCOPING
+
+
+def test_monitors_read_but_cannot_act(client, team, commissioner_monitor):
+    investigation = investigation_in(S.SCOPING, team)
+    client.force_login(commissioner_monitor)
+
+    pause = client.post(
+        url("transition", investigation, "pause"), {"pause-reason": "No."}
+    )
+    theme = client.post(url("add_theme", investigation), {"theme-title": "Mine"})
+
+    investigation.refresh_from_db()
+    assert pause.status_code == 403
+    assert theme.status_code == 403
+    assert investigation.state == S.SCOPING
+    assert investigation.themes.count() == 0
