@@ -158,6 +158,37 @@ def can_see_investigation(user: Any, investigation: Any) -> bool:
     return is_on_team(user, investigation) or is_monitor(user)
 
 
+# --- Recipients' responses to recommendations ----------------------------------------------------
+def is_recipient(user: Any) -> bool:
+    return has_role_in(
+        user,
+        Role.RECIPIENT,
+        OrganisationKind.POLICE_FORCE,
+        OrganisationKind.LOCAL_POLICING_BODY,
+        OrganisationKind.NATIONAL_BODY,
+        OrganisationKind.COLLEGE,
+    )
+
+
+def can_respond(user: Any, response: Any) -> bool:
+    """A recipient acts only on its own organisation's responses."""
+    return is_recipient(user) and user.organisation_id == response.organisation_id
+
+
+def is_hmicfrs_monitor(user: Any) -> bool:
+    """HMICFRS's monitoring staff: they verify implementation and decide extensions."""
+    return has_role_in(user, Role.MONITOR, OrganisationKind.HMICFRS)
+
+
+def can_verify(user: Any, response: Any) -> bool:
+    return is_hmicfrs_monitor(user)
+
+
+def can_reopen(user: Any, response: Any) -> bool:
+    """HMICFRS may reopen a response that did not accept the recommendation."""
+    return is_hmicfrs_monitor(user) or is_triager(user)
+
+
 def for_transition(predicate: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     """Adapt a (user, obj) predicate to django-fsm-2's (instance, user) permission call."""
 

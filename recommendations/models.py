@@ -6,13 +6,18 @@ organisations; publication expands it into one `RecommendationResponse` per reci
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts import permissions as perms
 from accounts.models import Organisation, OrganisationKind
 from workflow import clock
+from workflow.transitions import condition
 
 
 class RecipientKind(models.TextChoices):
@@ -121,10 +126,22 @@ class ResponseQuerySet(models.QuerySet["RecommendationResponse"]):
 
 class RecommendationResponse(ConcurrentTransitionMixin, models.Model):
     """One recipient organisation's response to one recommendation, issued when the report is
-    published, with its response due date. The response workflow builds on this."""
+    published: its response, its implementation and HMICFRS's verification of it."""
 
     class State(models.TextChoices):
         AWAITING_RESPONSE = "awaiting_response", _("Awaiting response")
+        RESPONSE_PUBLISHED = "response_published", _("Response published")
+        IN_PROGRESS = "in_progress", _("In progress")
+        IMPLEMENTATION_REPORTED = (
+            "implementation_reported",
+            _("Implementation reported"),
+        )
+        VERIFIED = "verified", _("Verified (closed)")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="responses"
@@ -142,6 +159,39 @@ class RecommendationResponse(ConcurrentTransitionMixin, models.Model):
     issued_at = models.DateTimeField(_("issued"), default=clock.now)
     due_on = models.DateField(_("response due"))
 
+    # The response, drafted by the recipient and then published.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    response_text = models.TextField(_("response"), blank=True)
+    published_at = models.DateTimeField(_("response published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    work_started_at = models.DateTimeField(_("work started"), null=True, blank=True)
+    implementation_summary = models.TextField(_("implementation report"), blank=True)
+    implementation_reported_at = models.DateTimeField(null=True, blank=True)
+    implementation_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
@@ -155,3 +205,130 @@ class RecommendationResponse(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} on {self.recommendation}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.VERIFIED or (
+            self.state == self.State.RESPONSE_PUBLISHED
+            and self.outcome == self.Outcome.NOT_ACCEPTED
+        )
+
+    def is_overdue(self, today: date) -> bool:
+        """Derived, never stored: no response published by the end of its due day."""
+        return self.state == self.State.AWAITING_RESPONSE and today > self.due_on
+
+    # --- Conditions, with the reason shown when unmet ----------------------------------------------
+    @condition(
+        _(
+            "Choose whether the recommendation is accepted, partly accepted or not accepted."
+        )
+    )
+    def has_outcome(self) -> bool:
+        return self.outcome in self.Outcome.values
+
+    @condition(_("Write the response."))
+    def has_response_text(self) -> bool:
+        return bool(self.response_text.strip())
+
+    @condition(
+        _("A recommendation that was not accepted has no implementation to start.")
+    )
+    def was_accepted(self) -> bool:
+        return self.outcome in (self.Outcome.ACCEPTED, self.Outcome.PARTLY_ACCEPTED)
+
+    @condition(
+        _("Only a response that did not accept the recommendation can be reopened.")
+    )
+    def was_not_accepted(self) -> bool:
+        return self.outcome == self.Outcome.NOT_ACCEPTED
+
+    @condition(_("Describe what was implemented, with the evidence."))
+    def has_implementation_summary(self) -> bool:
+        return bool(self.implementation_summary.strip())
+
+    # --- Transitions: they touch only this object; services do the rest ---------------------------
+    @transition(
+        field=state,
+        source=State.AWAITING_RESPONSE,
+        target=State.RESPONSE_PUBLISHED,
+        conditions=[has_outcome, has_response_text],
+        permission=perms.for_transition(perms.can_respond),
+        custom={"label": _("Publish the response"), "button": "primary"},
+    )
+    def publish_response(self, *, by: object, reason: str = "") -> None:
+        self.published_at = clock.now()
+        self.published_by = by
+
+    @transition(
+        field=state,
+        source=State.RESPONSE_PUBLISHED,
+        target=State.IN_PROGRESS,
+        conditions=[was_accepted],
+        permission=perms.for_transition(perms.can_respond),
+        custom={"label": _("Start implementing"), "button": "primary"},
+    )
+    def start_work(self, *, by: object, reason: str = "") -> None:
+        self.work_started_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.IMPLEMENTATION_REPORTED,
+        conditions=[has_implementation_summary],
+        permission=perms.for_transition(perms.can_respond),
+        custom={"label": _("Report implementation"), "button": "primary"},
+    )
+    def report_implementation(self, *, by: object, reason: str = "") -> None:
+        self.implementation_reported_at = clock.now()
+        self.implementation_reported_by = by
+
+    @transition(
+        field=state,
+        source=State.IMPLEMENTATION_REPORTED,
+        target=State.VERIFIED,
+        permission=perms.for_transition(perms.can_verify),
+        custom={"label": _("Verify implementation"), "button": "primary"},
+    )
+    def verify(self, *, by: object, reason: str = "") -> None:
+        # Four eyes: whoever reported the implementation cannot verify it.
+        if getattr(by, "pk", None) == self.implementation_reported_by_id:
+            raise PermissionDenied("the verifier cannot be the person who reported it")
+        self.verified_at = clock.now()
+        self.verified_by = by
+
+    @transition(
+        field=state,
+        source=State.IMPLEMENTATION_REPORTED,
+        target=State.IN_PROGRESS,
+        permission=perms.for_transition(perms.can_verify),
+        custom={
+            "label": _("Send back"),
+            "button": "warning",
+            "needs_reason": True,
+            "reason_label": _("What is still needed?"),
+        },
+    )
+    def send_back(self, *, by: object, reason: str = "") -> None:
+        if not reason.strip():
+            raise ValueError("sending an implementation report back needs reasons")
+        self.implementation_reported_at = None
+        self.implementation_reported_by = None
+
+    @transition(
+        field=state,
+        source=State.RESPONSE_PUBLISHED,
+        target=State.AWAITING_RESPONSE,
+        conditions=[was_not_accepted],
+        permission=perms.for_transition(perms.can_reopen),
+        custom={
+            "label": _("Reopen for a new response"),
+            "button": "warning",
+            "needs_reason": True,
+            "reason_label": _("Why is it reopened?"),
+        },
+    )
+    def reopen(self, *, by: object, reason: str = "") -> None:
+        if not reason.strip():
+            raise ValueError("reopening needs a reason")
+        self.published_at = None
+        self.published_by = None
