@@ -212,6 +212,39 @@ def _submit(
     )
 
 
+def _act(
+    request: HttpRequest,
+    investigation: Investigation,
+    tab: str,
+    run: Callable[[], Any],
+    done: str,
+) -> HttpResponse:
+    """Run a one-button action's service, say how it went, and go back to the tab."""
+    try:
+        run()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_tab_url(investigation, tab))
+
+
+def _act_on_form(
+    request: HttpRequest,
+    investigation: Investigation,
+    tab: str,
+    form: Any,
+    run: Callable[[dict[str, Any]], Any],
+    done: str,
+    invalid: str,
+) -> HttpResponse:
+    """As `_act`, for a small inline form whose only error is said in a message."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect(_tab_url(investigation, tab))
+    return _act(request, investigation, tab, lambda: run(form.cleaned_data), done)
+
+
 # --- Pages ----------------------------------------------------------------------------------------
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -352,13 +385,13 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     investigation = _visible(request, pk)
     member = get_object_or_404(investigation.team.all(), pk=member_pk)
-    try:
-        services.remove_team_member(member, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Removed from the team."))
-    return redirect(_tab_url(investigation, "team"))
+    return _act(
+        request,
+        investigation,
+        "team",
+        lambda: services.remove_team_member(member, by=request.user),
+        _("Removed from the team."),
+    )
 
 
 # --- Scoping --------------------------------------------------------------------------------------
@@ -420,19 +453,17 @@ def evidence_status(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
     investigation = _visible(request, pk)
     item = get_object_or_404(investigation.evidence_items.all(), pk=item_pk)
     _require_work(request, investigation)
-    form = forms.EvidenceStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.update_evidence_status(
-                item, by=request.user, status=form.cleaned_data["status"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Status updated."))
-    else:
-        messages.error(request, _("Choose a status."))
-    return redirect(_tab_url(investigation, "evidence"))
+    return _act_on_form(
+        request,
+        investigation,
+        "evidence",
+        forms.EvidenceStatusForm(request.POST),
+        lambda data: services.update_evidence_status(
+            item, by=request.user, status=data["status"]
+        ),
+        _("Status updated."),
+        _("Choose a status."),
+    )
 
 
 @require_POST
@@ -440,19 +471,17 @@ def attach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     investigation = _visible(request, pk)
     item = get_object_or_404(investigation.evidence_items.all(), pk=item_pk)
     _require_work(request, investigation)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attach_to_evidence_item(
-                item, by=request.user, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("File attached."))
-    else:
-        messages.error(request, _("Choose a file to attach."))
-    return redirect(_tab_url(investigation, "evidence"))
+    return _act_on_form(
+        request,
+        investigation,
+        "evidence",
+        forms.AttachmentForm(request.POST, request.FILES),
+        lambda data: services.attach_to_evidence_item(
+            item, by=request.user, upload=data["file"]
+        ),
+        _("File attached."),
+        _("Choose a file to attach."),
+    )
 
 
 @require_GET
@@ -493,13 +522,13 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
 def complete_task(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     investigation = _visible(request, pk)
     task = get_object_or_404(investigation.tasks.all(), pk=task_pk)
-    try:
-        services.complete_task(task, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Task marked as done."))
-    return redirect(_tab_url(investigation, "tasks"))
+    return _act(
+        request,
+        investigation,
+        "tasks",
+        lambda: services.complete_task(task, by=request.user),
+        _("Task marked as done."),
+    )
 
 
 @require_POST
@@ -579,14 +608,14 @@ def add_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_recommendation(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     investigation = _visible(request, pk)
-    recommendation = get_object_or_404(investigation.recommendations.all(), pk=rec_pk)
-    try:
-        services.remove_recommendation(recommendation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Recommendation removed; the others renumbered."))
-    return redirect(_tab_url(investigation, "draft"))
+    row = get_object_or_404(investigation.recommendations.all(), pk=rec_pk)
+    return _act(
+        request,
+        investigation,
+        "draft",
+        lambda: services.remove_recommendation(row, by=request.user),
+        _("Recommendation removed; the others renumbered."),
+    )
 
 
 @require_POST
@@ -607,14 +636,14 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     investigation = _visible(request, pk)
-    action = get_object_or_404(investigation.actions.all(), pk=action_pk)
-    try:
-        services.remove_action(action, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Action removed; the others renumbered."))
-    return redirect(_tab_url(investigation, "draft"))
+    row = get_object_or_404(investigation.actions.all(), pk=action_pk)
+    return _act(
+        request,
+        investigation,
+        "draft",
+        lambda: services.remove_action(row, by=request.user),
+        _("Action removed; the others renumbered."),
+    )
 
 
 @require_POST
@@ -635,14 +664,14 @@ def add_redaction(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_redaction(request: HttpRequest, pk: int, redaction_pk: int) -> HttpResponse:
     investigation = _visible(request, pk)
-    redaction = get_object_or_404(investigation.redactions.all(), pk=redaction_pk)
-    try:
-        services.remove_redaction(redaction, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The passage will be published."))
-    return redirect(_tab_url(investigation, "draft"))
+    row = get_object_or_404(investigation.redactions.all(), pk=redaction_pk)
+    return _act(
+        request,
+        investigation,
+        "draft",
+        lambda: services.remove_redaction(row, by=request.user),
+        _("The passage will be published."),
+    )
 
 
 @require_POST
@@ -668,19 +697,17 @@ def fact_check_comment(request: HttpRequest, pk: int, request_pk: int) -> HttpRe
     fact_check = get_object_or_404(
         investigation.fact_check_requests.all(), pk=request_pk
     )
-    form = forms.FactCheckCommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_fact_check_comment(
-                fact_check, by=request.user, text=form.cleaned_data["text"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Comments recorded against this version."))
-    else:
-        messages.error(request, _("Enter the comments."))
-    return redirect(_tab_url(investigation, "draft"))
+    return _act_on_form(
+        request,
+        investigation,
+        "draft",
+        forms.FactCheckCommentForm(request.POST),
+        lambda data: services.record_fact_check_comment(
+            fact_check, by=request.user, text=data["text"]
+        ),
+        _("Comments recorded against this version."),
+        _("Enter the comments."),
+    )
 
 
 @require_POST

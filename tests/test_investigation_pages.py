@@ -392,3 +392,62 @@ def test_monitors_read_but_cannot_act(client, team, commissioner_monitor):
     assert theme.status_code == 403
     assert investigation.state == S.SCOPING
     assert investigation.themes.count() == 0
+
+
+def test_the_one_button_actions_do_what_they_say(client, team):
+    """Removing a recommendation renumbers the rest; tasks are done; statuses change; team
+    members leave; an empty comment is refused with a message and records nothing."""
+    from investigations import services
+    from tests.factories import REPORT
+
+    investigation = investigation_in(S.DRAFTING, team)
+    lead = team.lead
+    services.update_report(
+        investigation, by=lead, data=REPORT, expected_version=investigation.version
+    )
+    first, second = (
+        services.add_recommendation(
+            investigation,
+            by=lead,
+            text=text,
+            recipient_kinds=[],
+            named_recipients=[org(MET)],
+        )
+        for text in ("First.", "Second.")
+    )
+    task = services.add_task(
+        investigation,
+        by=lead,
+        title="Read files",
+        owner=lead,
+        due_on=timezone.localdate(),
+    )
+    item = _log_item(investigation, team)
+    request = services.add_fact_check_request(
+        investigation,
+        by=lead,
+        organisation=org(MET),
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    services.send_for_fact_check(investigation, by=lead)
+    member = investigation.team.get(user=team.investigators[0])
+    client.force_login(lead)
+
+    client.post(url("remove_recommendation", investigation, first.pk))
+    client.post(url("complete_task", investigation, task.pk))
+    client.post(url("evidence_status", investigation, item.pk), {"status": "received"})
+    client.post(url("remove_member", investigation, member.pk))
+    refused = client.post(
+        url("fact_check_comment", investigation, request.pk), {"text": ""}, follow=True
+    )
+
+    second.refresh_from_db()
+    task.refresh_from_db()
+    item.refresh_from_db()
+    assert [r.text for r in investigation.recommendations.all()] == ["Second."]
+    assert second.number == 1
+    assert task.done_at is not None
+    assert item.status == "received"
+    assert not investigation.team.filter(pk=member.pk).exists()
+    assert "Enter the comments." in refused.content.decode()
+    assert request.comments.count() == 0
