@@ -171,8 +171,19 @@ def is_recipient(user: Any) -> bool:
 
 
 def can_respond(user: Any, response: Any) -> bool:
-    """A recipient acts only on its own organisation's responses."""
-    return is_recipient(user) and user.organisation_id == response.organisation_id
+    """A recipient acts only on its own organisation's responses (and, once a PCC and its force
+    have responded jointly, on the joint response recorded against its partner)."""
+    if not is_recipient(user):
+        return False
+    if user.organisation_id == response.organisation_id:
+        return True
+    partner = response.joint_with
+    return partner is not None and partner.organisation_id == user.organisation_id
+
+
+def can_read_draft(user: Any, response: Any) -> bool:
+    """A draft response is the recipient's own until it is published."""
+    return can_respond(user, response)
 
 
 def is_hmicfrs_monitor(user: Any) -> bool:
@@ -187,6 +198,17 @@ def can_verify(user: Any, response: Any) -> bool:
 def can_reopen(user: Any, response: Any) -> bool:
     """HMICFRS may reopen a response that did not accept the recommendation."""
     return is_hmicfrs_monitor(user) or is_triager(user)
+
+
+def can_decide_extension(user: Any, extension_request: Any) -> bool:
+    """HMICFRS decides whether a recipient gets more time to respond."""
+    return is_hmicfrs_monitor(user) or is_triager(user)
+
+
+def can_monitor_responses(user: Any) -> bool:
+    """Who sees the monitoring dashboard across every complaint: the oversight bodies, the
+    authorities' staff and the designated bodies (for their own complaints' recommendations)."""
+    return is_monitor(user) or is_authority_staff(user) or is_body_member(user)
 
 
 def for_transition(predicate: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:

@@ -683,6 +683,7 @@ def _issue_responses(investigation: Investigation) -> int:
             recommendation=recommendation,
             organisation=organisation,
             due_on=due_on,
+            original_due_on=due_on,
             issued_at=issued_at,
         )
         for recommendation in investigation.recommendations.prefetch_related(

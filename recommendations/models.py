@@ -6,7 +6,9 @@ organisations; publication expands it into one `RecommendationResponse` per reci
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts import permissions as perms
 from accounts.models import Organisation, OrganisationKind
 from workflow import clock
+from workflow.models import AppendOnlyModel
 from workflow.transitions import condition
 
 
@@ -114,14 +117,40 @@ class Recommendation(models.Model):
 
 
 class ResponseQuerySet(models.QuerySet["RecommendationResponse"]):
+    def overdue(self, today: date) -> ResponseQuerySet:
+        """The SQL twin of `RecommendationResponse.is_overdue`."""
+        return self.filter(
+            state=RecommendationResponse.State.AWAITING_RESPONSE,
+            extension_pending=False,
+            due_on__lt=today,
+        )
+
+    def published_report(self) -> ResponseQuerySet:
+        """Responses to recommendations of a published report (all of them are, once issued)."""
+        return self.filter(
+            recommendation__investigation__published_report__isnull=False
+        )
+
     def visible_to(self, user: object) -> ResponseQuerySet:
-        """A recipient sees its own organisation's responses; the authorities' staff and monitors see
-        all of them. (The public sees published responses through the public tracker.)"""
+        """A recipient sees its own organisation's responses; a designated body those to its own
+        complaints' recommendations; the authorities' staff and monitors all of them. (The public
+        sees published responses through the public tracker.) Draft response text is shown only to
+        the recipient itself: see `can_read_draft`."""
         if not perms.is_active_user(user):
             return self.none()
         if perms.can_see_submitted_complaints(user):
             return self.all()
-        return self.filter(organisation_id=user.organisation_id)
+        if perms.is_body_member(user):
+            # A designated body follows the recommendations its own super-complaints led to.
+            return self.filter(
+                recommendation__investigation__complaint__organisation_id=user.organisation_id
+            )
+        if perms.is_recipient(user):
+            return self.filter(
+                models.Q(organisation_id=user.organisation_id)
+                | models.Q(joint_with__organisation_id=user.organisation_id)
+            )
+        return self.none()
 
 
 class RecommendationResponse(ConcurrentTransitionMixin, models.Model):
@@ -158,6 +187,19 @@ class RecommendationResponse(ConcurrentTransitionMixin, models.Model):
     )
     issued_at = models.DateTimeField(_("issued"), default=clock.now)
     due_on = models.DateField(_("response due"))
+    # The due date set at publication; a granted extension moves `due_on` and leaves this as it was.
+    original_due_on = models.DateField(_("response originally due"))
+    # Set while an extension asked for before the due date awaits HMICFRS's decision (never overdue then).
+    extension_pending = models.BooleanField(default=False, editable=False)
+    # A PCC and its force may publish one joint response; it is recorded against both.
+    joint_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("joint response with"),
+    )
 
     # The response, drafted by the recipient and then published.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -214,8 +256,22 @@ class RecommendationResponse(ConcurrentTransitionMixin, models.Model):
         )
 
     def is_overdue(self, today: date) -> bool:
-        """Derived, never stored: no response published by the end of its due day."""
-        return self.state == self.State.AWAITING_RESPONSE and today > self.due_on
+        """Derived, never stored: no response published by the end of its (possibly extended) due
+        day, and no extension asked for in time still awaiting a decision."""
+        return (
+            self.state == self.State.AWAITING_RESPONSE
+            and not self.extension_pending
+            and today > self.due_on
+        )
+
+    @property
+    def was_extended(self) -> bool:
+        return self.due_on != self.original_due_on
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the public tracker may show the response text: only once it is published."""
+        return self.published_at is not None
 
     # --- Conditions, with the reason shown when unmet ----------------------------------------------
     @condition(
@@ -332,3 +388,192 @@ class RecommendationResponse(ConcurrentTransitionMixin, models.Model):
             raise ValueError("reopening needs a reason")
         self.published_at = None
         self.published_by = None
+
+
+# --- The recipient's workspace: action plan, progress updates, evidence, extensions ----------------
+class ActionPlanItem(models.Model):
+    """One step of a recipient's plan to implement a recommendation. Its target date can move, but
+    only with a reason (kept as a `DueDateChange`), and the date first set stays visible."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    response = models.ForeignKey(
+        RecommendationResponse, on_delete=models.CASCADE, related_name="actions"
+    )
+    description = models.TextField(_("action"))
+    owner = models.CharField(
+        _("owner"),
+        max_length=200,
+        help_text=_("The post or team accountable, e.g. Head of Public Protection."),
+    )
+    original_target_on = models.DateField(_("target date first set"))
+    target_on = models.DateField(_("target date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["target_on", "pk"]
+        verbose_name = _("action plan item")
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def target_moved(self) -> bool:
+        return self.target_on != self.original_target_on
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status != self.Status.DONE and today > self.target_on
+
+
+class ProgressUpdate(AppendOnlyModel):
+    """A dated progress update on implementing a recommendation. Once posted it is published on the
+    public tracker and stands as written; its evidence files stay private to the oversight bodies."""
+
+    response = models.ForeignKey(
+        RecommendationResponse, on_delete=models.PROTECT, related_name="updates"
+    )
+    text = models.TextField(_("progress update"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted"), default=clock.now)
+
+    class Meta:
+        ordering = ["posted_at", "pk"]
+        verbose_name = _("progress update")
+
+    def __str__(self) -> str:
+        return f"Update on {self.response} at {self.posted_at:%Y-%m-%d}"
+
+
+def response_evidence_path(instance: ResponseEvidence, filename: str) -> str:
+    # Stored under a server-generated name: nothing of the uploader's file name reaches the disk.
+    suffix = PurePosixPath(filename).suffix.lower()
+    token = instance.stored_token.hex
+    return f"response-evidence/{token[:2]}/{token}{suffix}"
+
+
+class ResponseEvidence(models.Model):
+    """A file behind a progress update or an implementation report, checked by content with the
+    intake rules. Never public: recipients and the oversight bodies only."""
+
+    response = models.ForeignKey(
+        RecommendationResponse, on_delete=models.PROTECT, related_name="evidence"
+    )
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    for_implementation = models.BooleanField(
+        _("evidence of implementation"), default=False
+    )
+    file = models.FileField(upload_to=response_evidence_path, max_length=200)
+    stored_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    kind_label = models.CharField(_("kind of file"), max_length=60)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("response evidence")
+        verbose_name_plural = _("response evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExtensionRequest(ConcurrentTransitionMixin, models.Model):
+    """A recipient's request, made before the due date, for more time to respond; HMICFRS grants it
+    with a new date or refuses it, with a reason either way."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting decision")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    response = models.ForeignKey(
+        RecommendationResponse,
+        on_delete=models.PROTECT,
+        related_name="extension_requests",
+    )
+    state = FSMField(
+        _("decision"), default=State.PENDING, choices=State.choices, protected=True
+    )
+    due_on_when_asked = models.DateField(_("due date when asked"))
+    requested_due_on = models.DateField(_("new date asked for"))
+    reason = models.TextField(_("why more time is needed"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked"), default=clock.now)
+    granted_due_on = models.DateField(_("new due date"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response"],
+                condition=models.Q(state="pending"),
+                name="one_pending_extension_per_response",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Extension for {self.response}"
+
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.GRANTED,
+        permission=perms.for_transition(perms.can_decide_extension),
+        custom={"label": _("Grant the extension"), "button": "primary"},
+    )
+    def grant(self, *, by: object, reason: str = "", new_due_on: date) -> None:
+        if not reason.strip():
+            raise ValueError("granting an extension needs a reason")
+        self.granted_due_on = new_due_on
+        self.decision_reason = reason
+        self.decided_by = by
+        self.decided_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.REFUSED,
+        permission=perms.for_transition(perms.can_decide_extension),
+        custom={"label": _("Refuse the extension"), "button": "warning"},
+    )
+    def refuse(self, *, by: object, reason: str = "") -> None:
+        if not reason.strip():
+            raise ValueError("refusing an extension needs a reason")
+        self.decision_reason = reason
+        self.decided_by = by
+        self.decided_at = clock.now()

@@ -152,3 +152,22 @@ class DueDateChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.deadline}: {self.old_date} → {self.new_date}"
+
+
+class SentReminder(models.Model):
+    """One deadline reminder that has been e-mailed, so a scheduler may run the reminder command as
+    often as it likes and each reminder still goes once. The key names the object, the deadline, the
+    date it fell due and whether the reminder was "near" or "past"."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(_("deadline"), max_length=64)
+    due_on = models.DateField(_("due"))
+    recipients = models.TextField(_("sent to"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        verbose_name = _("sent reminder")
+
+    def __str__(self) -> str:
+        return self.key
