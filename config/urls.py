@@ -22,5 +22,8 @@ urlpatterns = [
         "super-complaints/",
         include((public_urlpatterns, "public"), namespace="public"),
     ),
+    path("responses/", include("recommendations.urls_workspace")),
+    path("monitoring/", include("recommendations.urls_monitoring")),
+    path("tracker/", include("recommendations.urls_tracker")),
     path("admin/", admin.site.urls),
 ]
