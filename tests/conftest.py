@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
-from tests.factories import COLLEGE, HMICFRS, IOPC, Team, UserFactory, org
+from tests.factories import COLLEGE, HMICFRS, IOPC, MOPAC, Team, UserFactory, org
 
 
 def pytest_collection_modifyitems(
@@ -75,6 +75,24 @@ def iopc_investigator(db):
 @pytest.fixture
 def met_recipient(db):
     return _persona("met_recipient", "metropolitan-police-service", Role.RECIPIENT)
+
+
+@pytest.fixture
+def mopac_recipient(db):
+    """The Met's local policing body: the Mayor's Office for Policing and Crime."""
+    return _persona("mopac_recipient", MOPAC, Role.RECIPIENT)
+
+
+@pytest.fixture
+def kent_recipient(db):
+    """Another force: what it may see of the Met's responses is nothing."""
+    return _persona("kent_recipient", "kent-police", Role.RECIPIENT)
+
+
+@pytest.fixture
+def hmicfrs_monitor(db):
+    """HMICFRS monitoring staff: they verify implementation and decide extensions."""
+    return _persona("hmicfrs_monitor", HMICFRS, Role.MONITOR)
 
 
 @pytest.fixture

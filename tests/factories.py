@@ -11,6 +11,8 @@ from accounts.models import Organisation, Role, RoleGrant, User
 from complaints.models import EligibilityView, Evidence, SuperComplaint
 from investigations import services
 from investigations.models import EvidenceItem, Investigation, TeamMember
+from recommendations import services as response_services
+from recommendations.models import RecommendationResponse
 from workflow import clock
 
 
@@ -115,6 +117,7 @@ class Team:
 
 
 MET = "metropolitan-police-service"
+MOPAC = "mayors-office-for-policing-and-crime"
 S = Investigation.State
 REPORT = {
     "report_title": "The hidden victims",
@@ -240,3 +243,63 @@ def investigation_in(
     elif stage == S.PAUSED:
         services.pause(investigation, by=team.lead, reason="Waiting for the data.")
     return Investigation.objects.get(pk=investigation.pk)
+
+
+R = RecommendationResponse.State
+
+
+def response_in(
+    response: RecommendationResponse,
+    state: str,
+    *,
+    recipient: object,
+    monitor: object = None,
+    outcome: str = RecommendationResponse.Outcome.ACCEPTED,
+    text: str = "We accept it and will train every officer by March.",
+) -> RecommendationResponse:
+    """Take `response` to `state` through the real services, as the recipient and HMICFRS would."""
+    if state == R.AWAITING_RESPONSE:
+        return response
+    response_services.save_response_draft(
+        response,
+        by=recipient,
+        outcome=outcome,
+        text=text,
+        expected_version=response.version,
+    )
+    response_services.publish_response(response, by=recipient)
+    if state == R.RESPONSE_PUBLISHED:
+        return response
+    response_services.start_work(response, by=recipient)
+    if state == R.IN_PROGRESS:
+        return response
+    response_services.report_implementation(
+        response, by=recipient, summary="All 3,200 officers trained; records attached."
+    )
+    if state == R.IMPLEMENTATION_REPORTED:
+        return response
+    assert monitor is not None, "verifying needs an HMICFRS monitor"
+    response_services.verify(response, by=monitor)
+    return response
+
+
+def published_report(
+    team: Team, *recipients: str, recommendations: int = 1, **draft: object
+) -> Investigation:
+    """A report published through the real services with `recommendations` numbered
+    recommendations, each named to the organisations with slugs `recipients` (default: the Met and
+    MOPAC), so each has one response per recipient awaiting a response."""
+    named = [org(slug) for slug in (recipients or (MET, MOPAC))]
+    return investigation_in(
+        S.PUBLISHED,
+        team,
+        recommendations=[
+            {
+                "text": f"Recommendation {n}: record every referral.",
+                "recipient_kinds": [],
+                "named_recipients": named,
+            }
+            for n in range(1, recommendations + 1)
+        ],
+        **draft,
+    )

@@ -13,7 +13,7 @@ from accounts.models import Role
 from investigations.models import Investigation
 from recommendations import services
 from recommendations.models import RecommendationResponse
-from tests.factories import HMICFRS, MET, UserFactory, investigation_in, org
+from tests.factories import MET, UserFactory, investigation_in, org
 from workflow.models import TransitionLog
 
 R = RecommendationResponse.State
@@ -29,13 +29,6 @@ ALLOWED = {
     "reopen": ({R.RESPONSE_PUBLISHED}, R.AWAITING_RESPONSE),
 }
 REASONS = {"send_back": "Send the training records.", "reopen": "New evidence."}
-
-
-@pytest.fixture
-def hmicfrs_monitor(db):
-    return UserFactory(
-        username="hmicfrs_monitor", organisation=org(HMICFRS), roles=[Role.MONITOR]
-    )
 
 
 @pytest.fixture
