@@ -28,6 +28,14 @@ TRANSITIONS = [
     "pause",
     "resume",
     "record_historical_report",
+    "publish_response",
+    "start_work",
+    "report_implementation",
+    "verify",
+    "send_back",
+    "reopen",
+    "grant",
+    "refuse",
 ]
 
 
@@ -55,3 +63,19 @@ def test_transitions_are_called_only_through_perform():
     ]
 
     assert offenders == []
+
+
+def test_every_state_transition_is_guarded():
+    """A transition added to any model must join TRANSITIONS, so the guard above covers it."""
+    from django.apps import apps
+    from django_fsm import FSMField
+
+    defined = {
+        transition.name
+        for model in apps.get_models()
+        for field in model._meta.fields
+        if isinstance(field, FSMField)
+        for transition in field.get_all_transitions(model)
+    }
+
+    assert defined == set(TRANSITIONS)
