@@ -17,7 +17,7 @@ from recommendations.models import (
     RecommendationResponse,
     ResponseEvidence,
 )
-from tests.factories import MET, MOPAC, org, published_report, response_in
+from tests.factories import MET, MOPAC, published_report, response_in
 from workflow import clock
 from workflow.models import DueDateChange, TransitionLog
 
