@@ -19,6 +19,16 @@ TAG_CLASSES = {
     "sign_off": "govuk-tag--pink",
     "published": "govuk-tag--green",
     "paused": "govuk-tag--grey",
+    # Recommendation responses
+    "awaiting_response": "govuk-tag--yellow",
+    "response_published": "govuk-tag--blue",
+    "in_progress": "govuk-tag--light-blue",
+    "implementation_reported": "govuk-tag--purple",
+    "verified": "govuk-tag--green",
+    # Extension requests
+    "pending": "govuk-tag--yellow",
+    "granted": "govuk-tag--green",
+    "refused": "govuk-tag--red",
 }
 
 
