@@ -32,7 +32,13 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO 8601 whatever the locale's date format, or the
+    browser shows the field empty."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class GdsForm(forms.Form):

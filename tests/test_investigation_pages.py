@@ -451,3 +451,14 @@ def test_the_one_button_actions_do_what_they_say(client, team):
     assert not investigation.team.filter(pk=member.pk).exists()
     assert "Enter the comments." in refused.content.decode()
     assert request.comments.count() == 0
+
+
+def test_date_pickers_show_an_initial_date_in_iso_form():
+    """A type="date" input shows nothing unless its value is YYYY-MM-DD, whatever the locale."""
+    from datetime import date
+
+    from investigations.forms import DateInput
+
+    html = DateInput().render("due_on", date(2027, 1, 19))
+
+    assert 'value="2027-01-19"' in html
