@@ -23,6 +23,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((_("All super-complaints"), reverse("complaints:all")))
         if perms.is_authority_staff(user) or perms.is_monitor(user):
             links.append((_("Investigations"), reverse("investigations:dashboard")))
+        if perms.is_recipient(user) or perms.can_see_submitted_complaints(user):
+            label = _("Your responses") if perms.is_recipient(user) else _("Responses")
+            links.append((label, reverse("responses:list")))
     links.append((_("Published reports"), reverse("public:list")))
     current = request.path if request is not None else ""
     return {

@@ -15,6 +15,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("complaints:intake")
     if perms.is_investigator(user):
         return redirect("investigations:dashboard")
+    if perms.is_recipient(user) and not perms.can_see_submitted_complaints(user):
+        return redirect("responses:list")
     if perms.can_see_submitted_complaints(user):
         return redirect("complaints:all")
     return render(request, "home.html")

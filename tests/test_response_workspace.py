@@ -794,3 +794,15 @@ def test_csrf_is_enforced(met_recipient, met):
     assert refused.status_code == 403
     assert accepted.status_code == 302
     assert (met.state, met.response_text) == (R.AWAITING_RESPONSE, MET_TEXT)
+
+
+def test_a_recipient_lands_on_its_responses_and_finds_them_in_the_menu(
+    client, met_recipient
+):
+    client.force_login(met_recipient)
+
+    landing = client.get("/")
+    page = client.get(landing.url)
+
+    assert landing.url == "/responses/"
+    assert ("Your responses", "/responses/", True) in page.context["nav_links"]
