@@ -1,16 +1,20 @@
 """`seed_demo` builds the demo through the real services, and can be run again safely."""
 
 from django.core.management import call_command
+from django.db import models
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from complaints.models import SuperComplaint
 from investigations.models import Investigation, ProgressReport, TeamMember
 from recommendations.models import (
+    ActionPlanItem,
+    ExtensionRequest,
+    ProgressUpdate,
     RecipientKind,
     Recommendation,
     RecommendationResponse,
 )
-from workflow.models import TransitionLog
+from workflow.models import DueDateChange, TransitionLog
 
 
 def _counts():
@@ -23,6 +27,12 @@ def _counts():
         "responses": RecommendationResponse.objects.count(),
         "team members": TeamMember.objects.count(),
         "progress reports": ProgressReport.objects.count(),
+        "published responses": RecommendationResponse.objects.filter(
+            published_at__isnull=False
+        ).count(),
+        "extension requests": ExtensionRequest.objects.count(),
+        "action plan items": ActionPlanItem.objects.count(),
+        "progress updates": ProgressUpdate.objects.count(),
     }
 
 
@@ -133,6 +143,68 @@ def test_published_recommendations_are_issued_to_every_recipient(db):
     assert not RecommendationResponse.objects.filter(
         recommendation__investigation__state__in=Investigation.WORKING
     ).exists()
+
+
+def test_demo_responses_are_in_every_state_with_realistic_dates(db):
+    from django.utils import timezone
+
+    call_command("seed_demo")
+    responses = RecommendationResponse.objects.all()
+    published = responses.filter(published_at__isnull=False)
+    safe_to_share = responses.get(
+        recommendation__investigation__report_title="Safe to share?",
+        recommendation__number=1,
+        organisation__slug="metropolitan-police-service",
+    )
+
+    assert set(responses.values_list("state", flat=True)) == set(
+        RecommendationResponse.State.values
+    )
+    assert set(published.values_list("outcome", flat=True)) == set(
+        RecommendationResponse.Outcome.values
+    )
+    assert responses.overdue(timezone.localdate()).count() > 600
+    # The whole way to verified, at historical dates, by HMICFRS's monitoring demo user.
+    assert (
+        safe_to_share.state,
+        safe_to_share.published_at.date().isoformat(),
+        safe_to_share.verified_at.date().isoformat(),
+        safe_to_share.verified_by.username,
+    ) == ("verified", "2021-02-08", "2022-05-10", "hmicfrs-monitor")
+    assert all(
+        r.response_text.startswith("Illustrative demo response") for r in published
+    )
+    assert sorted(
+        responses.filter(joint_with__isnull=False).values_list(
+            "organisation__slug", "joint_with__organisation__slug"
+        )
+    ) == [
+        ("mayors-office-for-policing-and-crime", "metropolitan-police-service"),
+        ("metropolitan-police-service", "mayors-office-for-policing-and-crime"),
+    ]
+
+
+def test_demo_has_extensions_granted_refused_and_pending_and_action_plans(db):
+    call_command("seed_demo")
+    granted = ExtensionRequest.objects.get(state=ExtensionRequest.State.GRANTED)
+    moved = ActionPlanItem.objects.get(target_on__gt=models.F("original_target_on"))
+
+    assert sorted(ExtensionRequest.objects.values_list("state", flat=True)) == [
+        "granted",
+        "pending",
+        "refused",
+    ]
+    assert granted.response.due_on == granted.granted_due_on
+    assert granted.response.was_extended
+    assert RecommendationResponse.objects.get(extension_pending=True).state == (
+        RecommendationResponse.State.AWAITING_RESPONSE
+    )
+    assert [c.reason for c in DueDateChange.objects.for_object(moved)] == [
+        "Illustrative: the national training package it relies on was delayed. "
+        "(Rachel Adams, Metropolitan Police Service)"
+    ]
+    assert ActionPlanItem.objects.filter(status=ActionPlanItem.Status.DONE).exists()
+    assert ProgressUpdate.objects.count() >= 5
 
 
 def test_demo_users_can_sign_in(client, db):

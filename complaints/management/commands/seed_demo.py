@@ -1,6 +1,7 @@
 """Demo data, built through the real services: a user for every role, the real historical
 super-complaints (DOMAIN.md §4) with their real dates, outcomes and what is known of their reports,
-fresh complaints in every state, and current investigations in every stage (`investigations/demo.py`).
+fresh complaints in every state, current investigations in every stage (`investigations/demo.py`),
+and recipients' responses in every state (`recommendations/demo.py`).
 
 Idempotent: users are refreshed, complaints and investigations are created once. Demo passwords are
 made here only, never by migrations.
@@ -27,6 +28,7 @@ from accounts.models import Organisation, Role, RoleGrant, User
 from complaints import services
 from complaints.models import EligibilityView, SuperComplaint
 from investigations import demo
+from recommendations import demo as responses_demo
 from workflow import clock
 from workflow.deadlines import LONDON
 
@@ -84,6 +86,14 @@ DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         (Role.INVESTIGATOR,),
     ),
     ("met", "Rachel Adams", "metropolitan-police-service", (Role.RECIPIENT,)),
+    ("mopac", "Marcus Osei", "mayors-office-for-policing-and-crime", (Role.RECIPIENT,)),
+    ("kent", "Katie Ellison", "kent-police", (Role.RECIPIENT,)),
+    (
+        "hmicfrs-monitor",
+        "Helen Marsh",
+        "his-majestys-inspectorate-of-constabulary-and-fire-rescue-services",
+        (Role.MONITOR,),
+    ),
     (
         "monitor",
         "Maya Collins",
@@ -234,6 +244,7 @@ class Command(BaseCommand):
         ):
             historical = [self._historical(users, item) for item in HISTORICAL]
             self._current(users, historical)
+            responses_demo.seed_responses(users, timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {SuperComplaint.objects.count()} super-complaints."
