@@ -383,3 +383,26 @@ def test_sending_back_e_mails_only_the_recipient(
     assert email.to == [met_recipient.email]
     assert kent_recipient.email not in email.to
     assert "training register" in email.body
+
+
+def test_a_historical_due_date_change_is_dated_by_the_service_clock(
+    responses, met_recipient
+):
+    from datetime import UTC, datetime
+
+    target = clock.today() + timedelta(days=30)
+    action = services.add_action(
+        responses[MET], by=met_recipient, description="x", owner="y", target_on=target
+    )
+    moment = datetime(2022, 3, 1, 10, 0, tzinfo=UTC)
+
+    with clock.fixed_at(moment):
+        services.update_action(
+            action,
+            by=met_recipient,
+            status=ActionPlanItem.Status.IN_PROGRESS,
+            target_on=target + timedelta(days=7),
+            reason="Recorded from the 2022 plan.",
+        )
+
+    assert services.target_changes(action)[0].at == moment

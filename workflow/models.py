@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflow import clock
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete a row of an append-only record."""
@@ -138,7 +140,7 @@ class DueDateChange(AppendOnlyModel):
     old_date = models.DateField(_("old date"))
     new_date = models.DateField(_("new date"))
     reason = models.TextField(_("why"))
-    at = models.DateTimeField(_("when"), default=timezone.now)
+    at = models.DateTimeField(_("when"), default=clock.now)
 
     class Meta:
         ordering = ["at", "pk"]
