@@ -1,0 +1,311 @@
+"""Charts of response progress as inline SVG, drawn on the server: no script, nothing fetched.
+
+Each chart is an `<svg role="img">` with a `<title>` and a `<desc>` that give its figures in words,
+and the page always shows the same figures in a table. States are told apart by more than colour:
+each has a pattern as well as a colour, counts are written on the bars, and the key gives every
+state's abbreviation. Every colour has at least 4.5:1 contrast with white text and 3:1 with the
+white page behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from recommendations.models import RecommendationResponse
+from recommendations.progress import STATE_ABBREVIATIONS, StateCount
+
+State = RecommendationResponse.State
+
+TEXT = "#0b0c0c"
+TRACK = "#f3f2f1"
+TRACK_BORDER = "#505a5f"
+ELAPSED = "#1d70b8"
+OVERDUE = "#d4351c"
+
+
+@dataclass(frozen=True)
+class StateStyle:
+    colour: str
+    # "solid", "dots", "diagonal" or "vertical": drawn in white over the colour.
+    pattern: str
+
+
+STATE_STYLES: dict[str, StateStyle] = {
+    State.AWAITING_RESPONSE: StateStyle("#505a5f", "solid"),
+    State.RESPONSE_PUBLISHED: StateStyle("#1d70b8", "dots"),
+    State.IN_PROGRESS: StateStyle("#912b88", "diagonal"),
+    State.IMPLEMENTATION_REPORTED: StateStyle("#b35900", "vertical"),
+    State.VERIFIED: StateStyle("#00703c", "solid"),
+}
+
+
+def pattern_id(prefix: str, state: str) -> str:
+    return f"{prefix}-pattern-{state}"
+
+
+def fill(prefix: str, state: str) -> str:
+    style = STATE_STYLES[state]
+    if style.pattern == "solid":
+        return style.colour
+    return f"url(#{pattern_id(prefix, state)})"
+
+
+def _pattern(prefix: str, state: str) -> SafeString:
+    style = STATE_STYLES[state]
+    if style.pattern == "dots":
+        mark = '<circle cx="3" cy="3" r="1.3" fill="#ffffff" fill-opacity="0.55"/>'
+        transform = ""
+    elif style.pattern == "diagonal":
+        mark = '<rect width="1.5" height="6" fill="#ffffff" fill-opacity="0.45"/>'
+        transform = ' patternTransform="rotate(45)"'
+    else:
+        mark = '<rect width="1.5" height="6" fill="#ffffff" fill-opacity="0.45"/>'
+        transform = ""
+    return format_html(
+        '<pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse"{}>'
+        '<rect width="6" height="6" fill="{}"/>{}</pattern>',
+        pattern_id(prefix, state),
+        mark_safe(transform),
+        style.colour,
+        mark_safe(mark),
+    )
+
+
+def pattern_defs(prefix: str, states: Sequence[str] | None = None) -> SafeString:
+    """The `<defs>` with the patterns of `states` (default: all), ids starting with `prefix`."""
+    states = list(State.values) if states is None else states
+    patterns = [
+        _pattern(prefix, s) for s in states if STATE_STYLES[s].pattern != "solid"
+    ]
+    if not patterns:
+        return mark_safe("")
+    return format_html("<defs>{}</defs>", mark_safe("".join(patterns)))
+
+
+def shared_defs(prefix: str) -> SafeString:
+    """An invisible SVG holding every state's pattern, for the small swatches of a page (ids are
+    page-wide in HTML). Not `display: none`, which would stop browsers painting the patterns."""
+    return format_html(
+        '<svg width="0" height="0" aria-hidden="true" focusable="false" '
+        'style="position:absolute">{}</svg>',
+        pattern_defs(prefix),
+    )
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+def describe(counts: Sequence[StateCount]) -> str:
+    """The figures of a bar in words, for its `<desc>`."""
+    total = sum(c.count for c in counts)
+    if not total:
+        return _("No responses.")
+    parts = [
+        _("%(label)s: %(count)d (%(percent)s)")
+        % {"label": c.label, "count": c.count, "percent": _percent(c.share)}
+        for c in counts
+        if c.count
+    ]
+    return (
+        ngettext("%(n)d response. ", "%(n)d responses. ", total) % {"n": total}
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def _svg_open(chart_id: str, width: float, height: float, title: str, desc: str) -> str:
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
+        'width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+        'aria-labelledby="{id}-title {id}-desc" focusable="false">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>',
+        w=_number(width),
+        h=_number(height),
+        id=chart_id,
+        title=title,
+        desc=desc,
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _label(x: float, y: float, text: str, *, anchor: str = "middle") -> SafeString:
+    # A dark halo behind white figures keeps them legible over every colour and pattern.
+    return format_html(
+        '<text x="{}" y="{}" text-anchor="{}" font-family="Arial, sans-serif" '
+        'font-size="12" font-weight="bold" fill="#ffffff" stroke="{}" stroke-width="3" '
+        'paint-order="stroke" stroke-linejoin="round">{}</text>',
+        _number(x),
+        _number(y),
+        anchor,
+        TEXT,
+        text,
+    )
+
+
+def stacked_bar(
+    counts: Sequence[StateCount],
+    *,
+    chart_id: str,
+    title: str,
+    width: int = 180,
+    height: int = 24,
+) -> SafeString:
+    """One bar split into the share of responses at each state, in workflow order."""
+    desc = describe(counts)
+    total = sum(c.count for c in counts)
+    shown = [c for c in counts if c.count]
+    parts = [_svg_open(chart_id, width, height, title, desc)]
+    parts.append(pattern_defs(chart_id, [c.state for c in shown]))
+    if not total:
+        parts.append(
+            format_html(
+                '<rect x="0.5" y="0.5" width="{}" height="{}" fill="{}" stroke="{}"/>',
+                width - 1,
+                height - 1,
+                TRACK,
+                TRACK_BORDER,
+            )
+        )
+    x = 0.0
+    for i, count in enumerate(shown):
+        # The last segment ends exactly at the right edge, whatever the rounding.
+        segment = width - x if i == len(shown) - 1 else width * count.share
+        parts.append(
+            format_html(
+                '<g><title>{}</title><rect x="{}" y="0" width="{}" height="{}" fill="{}" '
+                'stroke="#ffffff" stroke-width="1"/>',
+                _("%(label)s: %(count)d of %(total)d")
+                % {"label": count.label, "count": count.count, "total": total},
+                _number(x),
+                _number(segment),
+                height,
+                fill(chart_id, count.state),
+            )
+        )
+        if segment >= 18:
+            parts.append(_label(x + segment / 2, height / 2 + 4, str(count.count)))
+        parts.append(mark_safe("</g>"))
+        x += segment
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(parts))  # every part is built with format_html
+
+
+def elapsed_bar(
+    days: int | None,
+    *,
+    longest: int,
+    chart_id: str,
+    title: str,
+    width: int = 160,
+    height: int = 12,
+) -> SafeString:
+    """A bar as long as the time since publication, on a scale shared by every row of a table."""
+    days = days or 0
+    scale = max(longest, 1)
+    desc = ngettext(
+        "%(n)d day since publication, on a scale of %(scale)d days.",
+        "%(n)d days since publication, on a scale of %(scale)d days.",
+        days,
+    ) % {"n": days, "scale": scale}
+    return format_html(
+        '{}<rect x="0.5" y="0.5" width="{}" height="{}" fill="{}" stroke="{}"/>'
+        '<rect x="0" y="0" width="{}" height="{}" fill="{}"/></svg>',
+        mark_safe(_svg_open(chart_id, width, height, title, desc)),
+        width - 1,
+        height - 1,
+        TRACK,
+        TRACK_BORDER,
+        _number(width * min(days / scale, 1)),
+        height,
+        ELAPSED,
+    )
+
+
+def state_bars(
+    counts: Sequence[StateCount],
+    *,
+    chart_id: str,
+    title: str,
+    width: int = 560,
+) -> SafeString:
+    """A bar per state, labelled with the state's name and count: the headline distribution."""
+    row, gap, label_width, count_width = 26, 8, 220, 40
+    height = len(counts) * (row + gap)
+    largest = max((c.count for c in counts), default=0) or 1
+    room = width - label_width - count_width
+    parts = [
+        _svg_open(chart_id, width, height, title, describe(counts)),
+        pattern_defs(chart_id, [c.state for c in counts]),
+    ]
+    for i, count in enumerate(counts):
+        y = i * (row + gap)
+        length = room * count.count / largest
+        parts.append(
+            format_html(
+                '<text x="{lx}" y="{ty}" text-anchor="end" font-family="Arial, sans-serif" '
+                'font-size="14" fill="{text}">{label} ({abbr})</text>'
+                '<rect x="{bx}" y="{y}" width="{len}" height="{row}" fill="{fill}"/>'
+                '<text x="{cx}" y="{ty}" font-family="Arial, sans-serif" font-size="14" '
+                'font-weight="bold" fill="{text}">{count}</text>',
+                lx=label_width - 8,
+                ty=_number(y + row / 2 + 5),
+                text=TEXT,
+                label=count.label,
+                abbr=count.abbreviation,
+                bx=label_width,
+                y=y,
+                len=_number(length),
+                row=row,
+                fill=fill(chart_id, count.state),
+                cx=_number(label_width + length + 6),
+                count=count.count,
+            )
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(parts))  # every part is built with format_html
+
+
+def swatch(state: str, *, prefix: str, text: str = "", size: int = 16) -> SafeString:
+    """A small decorative square of a state's colour and pattern (its patterns in `shared_defs`),
+    optionally with short text on it. Hidden from assistive technology: say the state in text."""
+    width = max(size, 12 + 8 * len(text)) if text else size
+    label = _label(width / 2, size / 2 + 4, text) if text else ""
+    return format_html(
+        '<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true" '
+        'focusable="false" class="app-chart-swatch">'
+        '<rect width="{w}" height="{h}" fill="{fill}"/>{label}</svg>',
+        w=width,
+        h=size,
+        fill=fill(prefix, state),
+        label=label,
+    )
+
+
+def legend(*, prefix: str) -> SafeString:
+    """The key: each state's swatch, abbreviation and name (patterns in `shared_defs(prefix)`)."""
+    return format_html(
+        '<ul class="govuk-list app-chart-legend">{}</ul>',
+        format_html_join(
+            "",
+            '<li>{} <abbr title="{}">{}</abbr> – {}</li>',
+            (
+                (
+                    swatch(value, prefix=prefix),
+                    label,
+                    STATE_ABBREVIATIONS[value],
+                    label,
+                )
+                for value, label in State.choices
+            ),
+        ),
+    )
