@@ -26,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if perms.is_recipient(user) or perms.can_see_submitted_complaints(user):
             label = _("Your responses") if perms.is_recipient(user) else _("Responses")
             links.append((label, reverse("responses:list")))
+        if perms.can_monitor_responses(user):
+            links.append((_("Monitoring"), reverse("monitoring:dashboard")))
     links.append((_("Published reports"), reverse("public:list")))
     current = request.path if request is not None else ""
     return {

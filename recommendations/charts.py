@@ -93,7 +93,7 @@ def shared_defs(prefix: str) -> SafeString:
     page-wide in HTML). Not `display: none`, which would stop browsers painting the patterns."""
     return format_html(
         '<svg width="0" height="0" aria-hidden="true" focusable="false" '
-        'style="position:absolute">{}</svg>',
+        'class="app-svg-defs">{}</svg>',
         pattern_defs(prefix),
     )
 
