@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if perms.can_monitor_responses(user):
             links.append((_("Monitoring"), reverse("monitoring:dashboard")))
     links.append((_("Published reports"), reverse("public:list")))
+    links.append((_("Recommendation tracker"), reverse("tracker:index")))
     current = request.path if request is not None else ""
     return {
         "nav_links": [(label, url, current.startswith(url)) for label, url in links]
