@@ -248,3 +248,62 @@ def test_every_page_of_every_demo_investigation_renders(client, db):
 
     assert set(statuses) == {200}
     assert len(statuses) > 100
+
+
+def test_every_response_page_of_the_demo_renders(client, db):
+    """The workspace, monitoring and tracker pages against the demo's responses in every state:
+    each recipient's own responses, HMICFRS monitoring's view, the PDFs and the public tracker."""
+    from django.urls import reverse
+
+    from recommendations.models import RecommendationResponse
+
+    call_command("seed_demo")
+    worked_on = RecommendationResponse.objects.exclude(
+        state=RecommendationResponse.State.AWAITING_RESPONSE
+    ) | RecommendationResponse.objects.filter(extension_requests__isnull=False)
+    worked_on = worked_on.distinct().select_related("organisation")
+    statuses = []
+    for username in ("met", "mopac", "kent", "hmicfrs-monitor"):
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        statuses.append(client.get(reverse("responses:list")).status_code)
+        for response in RecommendationResponse.objects.visible_to(user).filter(
+            pk__in=worked_on
+        ):
+            statuses.append(
+                client.get(reverse("responses:detail", args=[response.pk])).status_code
+            )
+    for username in ("hmicfrs-monitor", "hestia", "monitor"):
+        client.force_login(User.objects.get(username=username))
+        statuses.append(client.get(reverse("monitoring:dashboard")).status_code)
+    client.force_login(User.objects.get(username="hmicfrs-monitor"))
+    statuses.append(client.get(reverse("monitoring:export_csv")).status_code)
+    published = Investigation.objects.filter(published_report__isnull=False)
+    for investigation in published:
+        statuses.append(
+            client.get(
+                reverse("monitoring:complaint_pdf", args=[investigation.pk])
+            ).status_code
+        )
+    for response in worked_on:
+        statuses.append(
+            client.get(
+                reverse("monitoring:organisation_pdf", args=[response.organisation_id])
+            ).status_code
+        )
+    client.logout()
+    statuses.append(client.get(reverse("tracker:index")).status_code)
+    statuses.append(client.get(reverse("tracker:how_it_works")).status_code)
+    for investigation in published:
+        statuses.append(
+            client.get(
+                reverse("tracker:complaint", args=[investigation.complaint.reference])
+            ).status_code
+        )
+    for response in worked_on.filter(published_at__isnull=False):
+        statuses.append(
+            client.get(reverse("tracker:response", args=[response.pk])).status_code
+        )
+
+    assert set(statuses) == {200}
+    assert len(statuses) > 50
