@@ -22,6 +22,7 @@ from complaints import selectors, services
 from complaints.forms import DraftForm, EligibilityViewForm, ReasonForm, RepeatForm
 from complaints.letters import acknowledgement_letter as build_letter
 from complaints.models import SuperComplaint
+from complaints.uploads import inert_download
 from investigations.forms import LeadForm
 from workflow import deadlines
 from workflow.transitions import (
@@ -384,16 +385,7 @@ def link_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     complaint = _visible_complaint(request, pk)
     evidence = get_object_or_404(complaint.evidence.all(), pk=evidence_pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    # Never rendered by the browser, whatever it contains.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return inert_download(evidence)
 
 
 @require_POST

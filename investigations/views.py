@@ -24,6 +24,7 @@ from accounts.models import DECISION_MAKING_AUTHORITIES, Organisation
 from complaints.forms import ReasonForm
 from complaints.models import SuperComplaint
 from complaints.selectors import complaint_for_page
+from complaints.uploads import inert_download
 from investigations import forms, selectors, services
 from investigations.models import Investigation
 from workflow.transitions import (
@@ -491,15 +492,7 @@ def attachment_download(
     investigation = _visible(request, pk)
     item = get_object_or_404(investigation.evidence_items.all(), pk=item_pk)
     attachment = get_object_or_404(item.attachments.all(), pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return inert_download(attachment)
 
 
 # --- Tasks and progress reports -------------------------------------------------------------------

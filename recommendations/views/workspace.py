@@ -32,6 +32,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from accounts import permissions as perms
 from complaints.forms import ReasonForm
 from complaints.selectors import TimelineEntry
+from complaints.uploads import inert_download
 from recommendations import forms, services
 from recommendations.csv_export import csv_response
 from recommendations.models import (
@@ -632,17 +633,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     if not _may_see_evidence(request.user, response):
         raise Http404
     evidence = get_object_or_404(response.evidence.all(), pk=evidence_pk)
-    download = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    # Never rendered by the browser, whatever it contains.
-    download["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    download["X-Content-Type-Options"] = "nosniff"
-    download["Cache-Control"] = "private, no-store"
-    return download
+    return inert_download(evidence)
 
 
 # --- Extensions -----------------------------------------------------------------------------------
