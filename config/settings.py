@@ -68,11 +68,16 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_fsm",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "workflow",
     "complaints",
     "investigations",
     "recommendations",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -225,3 +230,47 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+# --- The JSON API (Django REST Framework) --------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": int(os.environ.get("API_PAGE_SIZE", "50")),
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handle",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # Machine clients (API tokens): per token's user. The browser session is not throttled here.
+        "token": os.environ.get("API_TOKEN_RATE", "600/minute"),
+        # Exports and other expensive endpoints, per client (user or address).
+        "export": os.environ.get("API_EXPORT_RATE", "30/minute"),
+        # The public, no-login endpoints, per address.
+        "public": os.environ.get("API_PUBLIC_RATE", "300/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Police super-complaints API",
+    "DESCRIPTION": (
+        "The same rules as the service's pages: every list and detail shows exactly what the "
+        "caller may see, and every write goes through the same services. Authenticate with the "
+        "browser session or `Authorization: Bearer <token>` (tokens are created at "
+        "/account/api-tokens/). Errors are JSON: `{status, code, message, fields}`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}

@@ -25,5 +25,7 @@ urlpatterns = [
     path("responses/", include("recommendations.urls_workspace")),
     path("monitoring/", include("recommendations.urls_monitoring")),
     path("tracker/", include("recommendations.urls_tracker")),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
