@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -39,3 +40,17 @@ THROTTLED = _error("Throttled", "Too many requests; see `Retry-After`.")
 ERRORS_AUTHENTICATED = {401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
 ERRORS_READ = {**ERRORS_AUTHENTICATED, 404: NOT_FOUND}
 ERRORS_WRITE = {**ERRORS_READ, 400: VALIDATION, 409: CONFLICT}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Documents `Authorization: Bearer sct_…` in the schema (loaded by `api.apps`)."""
+
+    target_class = "api.authentication.BearerTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token from /account/api-tokens/, e.g. `Bearer sct_…`.",
+        }
