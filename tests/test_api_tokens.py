@@ -130,3 +130,11 @@ def test_the_schema_and_docs_are_served_without_any_network(client, db):
     assert "swagger-ui" in docs
     assert "http://" not in docs.replace("http://testserver", "")
     assert "https://" not in docs
+
+
+def test_every_signed_in_page_links_to_the_users_api_tokens(client, met_recipient):
+    client.force_login(met_recipient)
+
+    page = client.get("/responses/").content.decode()
+
+    assert 'href="/account/api-tokens/"' in page
