@@ -272,5 +272,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStateEnum": "complaints.models.SuperComplaint.State",
+        "InvestigationStateEnum": "investigations.models.Investigation.State",
+        "ResponseStateEnum": "recommendations.models.RecommendationResponse.State",
+        "OrganisationKindEnum": "accounts.models.OrganisationKind",
+    },
 }

@@ -85,8 +85,12 @@ def report_implementation(
     evidence files (each checked by content before anything is saved)."""
     if not summary.strip():
         raise ValidationError(_("Describe what was implemented, with the evidence."))
-    response.implementation_summary = summary
     with transaction.atomic():
+        # Written first: `perform` saves only what the transition itself changes.
+        RecommendationResponse.objects.filter(pk=response.pk).update(
+            implementation_summary=summary
+        )
+        response.implementation_summary = summary
         perform(response.report_implementation, by=by)
         for upload in files:
             _store_evidence(response, upload, by=by, for_implementation=True)

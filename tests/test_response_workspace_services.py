@@ -406,3 +406,14 @@ def test_a_historical_due_date_change_is_dated_by_the_service_clock(
         )
 
     assert services.target_changes(action)[0].at == moment
+
+
+def test_the_implementation_summary_is_kept(responses, met_recipient):
+    response = response_in(responses[MET], R.IN_PROGRESS, recipient=met_recipient)
+
+    services.report_implementation(
+        response, by=met_recipient, summary="Every call handler trained by June."
+    )
+
+    response.refresh_from_db()
+    assert response.implementation_summary == "Every call handler trained by June."
