@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts import permissions as perms
 from accounts.models import Organisation, OrganisationKind
+from investigations.models import Investigation
 from workflow import clock
 from workflow.models import AppendOnlyModel
 from workflow.transitions import condition
@@ -63,6 +64,18 @@ NAMED_RECIPIENT_KINDS = (
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def published(self) -> RecommendationQuerySet:
         return self.filter(investigation__published_report__isnull=False)
+
+    def visible_to(self, user: object) -> RecommendationQuerySet:
+        """A published report's recommendations are public record: anyone signed in sees them.
+        Before publication they are the draft's, seen only by those who see the investigation."""
+        if not perms.is_active_user(user):
+            return self.none()
+        return self.filter(
+            models.Q(investigation__published_report__isnull=False)
+            | models.Q(
+                investigation__in=Investigation.objects.visible_to(user).values("pk")
+            )
+        )
 
 
 class Recommendation(models.Model):
