@@ -11,7 +11,7 @@ evidence files, action plans and extension requests never are.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -36,6 +36,7 @@ from recommendations.csv_export import csv_response
 from recommendations.models import (
     ProgressUpdate,
     Recommendation,
+    RecommendationQuerySet,
     RecommendationResponse,
     ResponseQuerySet,
 )
@@ -245,19 +246,37 @@ class RecommendationSummary:
         return sum(self.counts)
 
 
-def _counts_by_state(
-    responses: ResponseQuerySet, recommendation_ids: list[int]
-) -> dict[int, Counter[str]]:
-    found: dict[int, Counter[str]] = {pk: Counter() for pk in recommendation_ids}
+def recommendations_with(responses: ResponseQuerySet) -> RecommendationQuerySet:
+    """The published recommendations with at least one of `responses`, newest report first."""
+    return (
+        Recommendation.objects.published()
+        .filter(pk__in=responses.values("recommendation_id"))
+        .select_related("investigation__complaint")
+        .order_by("-investigation__report_published_on", "-investigation_id", "number")
+    )
+
+
+def summarise(
+    recommendations: Iterable[Recommendation], responses: ResponseQuerySet
+) -> list[RecommendationSummary]:
+    """Each recommendation with how many of `responses` are at each stage (one query)."""
+    recommendations = list(recommendations)
+    found: dict[int, Counter[str]] = {r.pk: Counter() for r in recommendations}
     rows = (
-        responses.filter(recommendation_id__in=recommendation_ids)
+        responses.filter(recommendation_id__in=list(found))
         .order_by()
         .values("recommendation_id", "state")
         .annotate(n=Count("pk"))
     )
     for row in rows:
         found[row["recommendation_id"]][row["state"]] = row["n"]
-    return found
+    return [
+        RecommendationSummary(
+            recommendation=r,
+            counts=tuple(found[r.pk][state] for state in State.values),
+        )
+        for r in recommendations
+    ]
 
 
 @login_not_required
@@ -266,21 +285,10 @@ def _counts_by_state(
 def index(request: HttpRequest) -> HttpResponse:
     filters = TrackerFilters.from_query(request.GET)
     matching = filters.apply(public_responses())
-    recommendations = (
-        Recommendation.objects.published()
-        .filter(pk__in=matching.values("recommendation_id"))
-        .select_related("investigation__complaint")
-        .order_by("-investigation__report_published_on", "-investigation_id", "number")
+    page = Paginator(recommendations_with(matching), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(recommendations, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = _counts_by_state(matching, [r.pk for r in page.object_list])
-    summaries = [
-        RecommendationSummary(
-            recommendation=r,
-            counts=tuple(counts[r.pk][state] for state in State.values),
-        )
-        for r in page.object_list
-    ]
+    summaries = summarise(page.object_list, matching)
     return render(
         request,
         "recommendations/tracker/index.html",
