@@ -82,3 +82,20 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
         )
     response.data = body
     return response
+
+
+def not_found(request: Any, exception: Exception | None = None) -> Any:
+    """Django's 404 for a URL no view matched: JSON under /api/, the service's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "status": 404,
+                "code": "not_found",
+                "message": str(exceptions.NotFound.default_detail),
+            },
+            status=404,
+        )
+    return page_not_found(request, exception)

@@ -4,6 +4,7 @@ widen it (each list starts from `visible_to(user)`)."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 
 from accounts.models import Organisation, OrganisationKind
 from complaints.models import SuperComplaint
@@ -16,6 +17,17 @@ from recommendations.models import (
 from workflow import clock
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number that fits the database's integer (a bad one is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
 
@@ -26,7 +38,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
 class ComplaintFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=SuperComplaint.State.choices)
-    organisation = django_filters.NumberFilter(
+    organisation = IdFilter(
         field_name="organisation_id", label="Id of the designated body"
     )
 
@@ -44,7 +56,7 @@ class InvestigationFilter(django_filters.FilterSet):
 
 
 class RecommendationFilter(django_filters.FilterSet):
-    investigation = django_filters.NumberFilter(
+    investigation = IdFilter(
         field_name="investigation_id", label="Id of the investigation"
     )
 
@@ -55,13 +67,13 @@ class RecommendationFilter(django_filters.FilterSet):
 
 class ResponseFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=RecommendationResponse.State.choices)
-    organisation = django_filters.NumberFilter(
+    organisation = IdFilter(
         field_name="organisation_id", label="Id of the recipient organisation"
     )
-    recommendation = django_filters.NumberFilter(
+    recommendation = IdFilter(
         field_name="recommendation_id", label="Id of the recommendation"
     )
-    investigation = django_filters.NumberFilter(
+    investigation = IdFilter(
         field_name="recommendation__investigation_id", label="Id of the investigation"
     )
     overdue = django_filters.BooleanFilter(

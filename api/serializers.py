@@ -243,6 +243,14 @@ class InvestigationSerializer(serializers.ModelSerializer):
         source="complaint.organisation", read_only=True
     )
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    # Plain text rather than the model's choices/URL types: both are empty when not applicable.
+    paused_from = serializers.CharField(
+        read_only=True, help_text="The stage it was paused from; empty unless paused."
+    )
+    report_url = serializers.CharField(
+        read_only=True,
+        help_text="Where a report published before this service is found; empty otherwise.",
+    )
 
     class Meta:
         model = Investigation

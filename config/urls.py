@@ -29,3 +29,5 @@ urlpatterns = [
     path("account/api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "api.exceptions.not_found"

@@ -761,3 +761,13 @@ def test_the_schema_validates_without_warnings(tmp_path):
         "/api/v1/responses/{id}/",
     ):
         assert path in schema
+
+
+@pytest.mark.parametrize("value", ["-2.26e+191", "99999999999999999999", "1.5", "0"])
+def test_an_id_filter_that_is_no_id_is_a_400(client, hmicfrs_triager, value):
+    client.force_login(hmicfrs_triager)
+
+    answer = client.get("/api/v1/complaints/", {"organisation": value})
+
+    assert answer.status_code == 400
+    assert "organisation" in answer.json()["fields"]

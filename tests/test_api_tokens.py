@@ -138,3 +138,26 @@ def test_every_signed_in_page_links_to_the_users_api_tokens(client, met_recipien
     page = client.get("/responses/").content.decode()
 
     assert 'href="/account/api-tokens/"' in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/responses/-5/transitions/", "/api/v1/nowhere/", "/api/nowhere"]
+)
+def test_a_path_no_api_view_matches_is_a_json_404(client, met_recipient, path):
+    client.force_login(met_recipient)
+
+    answer = client.get(path)
+
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "status": 404,
+        "code": "not_found",
+        "message": "Not found.",
+    }
+
+
+def test_a_page_that_does_not_exist_is_still_the_services_404_page(client, db):
+    answer = client.get("/no-such-page/")
+
+    assert answer.status_code == 404
+    assert "text/html" in answer["Content-Type"]
