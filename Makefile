@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint fmt check-deploy assets browser fonts clean bench-pdf
+.PHONY: install run test lint fmt check-deploy assets browser fonts clean bench-pdf backup restore backup-drill bench
 
 install: $(VENV)/.installed static/build/.built
 
@@ -54,6 +54,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m bandit -q -c pyproject.toml -r . --severity-level medium
 
 fmt: install
 	$(PY) -m ruff check --fix .
@@ -65,3 +66,28 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles
+
+# Backup and restore of PostgreSQL and the media files (scripts/backup.sh, scripts/restore.sh).
+#   make backup DATABASE_URL=postgres://...                 -> backups/<UTC time>/ (or BACKUP_DIR)
+#   make restore BACKUP=backups/<time> DATABASE_URL=... [FORCE=1]
+backup: $(VENV)/.installed
+	scripts/backup.sh
+
+restore: $(VENV)/.installed
+	scripts/restore.sh "$(BACKUP)"
+
+# Seeds a throwaway database, backs it up, restores it into another and compares every table and file.
+backup-drill: install
+	scripts/backup_drill.sh
+
+# Performance, load and faults (not part of CI): fills sc_bench and sc_bench_small on the local
+# PostgreSQL (scale 10: 80 published complaints, 2,400 recommendations, 50,000 responses), serves
+# them with gunicorn and production settings, loads each page with wrk (20 signed-in users), then
+# kills a worker and restarts PostgreSQL under load, and prints one table. Restarting PostgreSQL
+# interrupts anything else using it. `make bench SCALE=1` is a quick run.
+SCALE ?= 10
+bench: install
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: run 'sudo apt-get install -y wrk'"; exit 1; fi; }
+	$(PY) scripts/bench/run.py --scale $(SCALE) $(BENCH_ARGS)

@@ -22,7 +22,11 @@ class MultipleFileField(forms.FileField):
     """Several files in one input (Django's documented pattern); each is checked by the service."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
+        # crispy-forms-gds styles only the widget classes it knows: without GOV.UK's class the
+        # input has no visible focus (WCAG 2.4.7).
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"class": "govuk-file-upload"})
+        )
         # Emptiness, size and type are the upload service's to judge, with its own messages.
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)

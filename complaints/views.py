@@ -193,7 +193,12 @@ def complaint_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied
     return render(
-        request, "complaints/complaint_confirmation.html", {"complaint": complaint}
+        request,
+        "complaints/complaint_confirmation.html",
+        {
+            "complaint": complaint,
+            "explanation": deadlines.explain_acknowledgement_due(complaint.received_at),
+        },
     )
 
 

@@ -6,9 +6,11 @@ DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the e-mail variables; R
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "accounts",
     "workflow",
     "complaints",
@@ -82,15 +86,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Outside WhiteNoise so static files get its headers too; it reads request.user on the way out.
+    "accounts.security.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.security.SessionTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +129,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=0 if TESTING else env_int("CONN_MAX_AGE", 60),
+        # A kept connection is checked before a request reuses it, so a restarted database costs
+        # no failed request per worker once it is back (`make bench` restarts it under load).
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -139,7 +152,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Sign-in throttling (django-axes): a username tried from one address is locked for AXES_COOLOFF_MINUTES
+# after AXES_FAILURE_LIMIT failures; attempts are kept in the database, so every app server sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# How many reverse proxies stand in front of the app (0: trust only the socket's address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Sessions: SESSION_COOKIE_AGE without a request ends one (idle), SESSION_ABSOLUTE_TIMEOUT after
+# sign-in ends it whatever happens (OWASP ASVS 3.3.2: 30 minutes idle, 12 hours in all).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+# The idle expiry is pushed forward at most this often, so a busy page is not a session write per
+# request.
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation and time ---------------------------------------------------------------
@@ -170,6 +203,23 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # No MEDIA_URL is served: evidence is only ever downloaded through a permission-checked view.
 
+# --- Cache ---------------------------------------------------------------------------------------
+# The cache holds the API's throttle counters and nothing else. One server: its own memory. Several
+# servers: CACHE_BACKEND=database keeps them in a table of the shared PostgreSQL (created by
+# `manage.py createcachetable`), so every server counts a client's requests together.
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
+if CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "app_cache",
+        }
+    }
+elif CACHE_BACKEND != "locmem":
+    raise ImproperlyConfigured(
+        f"CACHE_BACKEND must be locmem or database, not {CACHE_BACKEND!r}"
+    )
+
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -188,6 +238,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): our own scripts, styles, images and fonts only; no inline
+# script or style anywhere (the pages have none), no plugins, no framing, forms post only to us.
+# Downloads of uploaded files set their own stricter policy ("default-src 'none'; sandbox").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the SVG icons inside GOV.UK Frontend's and Swagger UI's stylesheets.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG and not TESTING:
@@ -207,6 +277,12 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Evidence uploads: per file and per complaint, in bytes.
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_TOTAL_BYTES = env_int("EVIDENCE_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+# The first handler keeps each file's name as sent, so a hostile name is refused, not quietly changed.
+FILE_UPLOAD_HANDLERS = [
+    "complaints.uploads.SentNameUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Recipients' responses: 56 days after publication is the practice (27 Sep 2024 -> 22 Nov 2024);
 # "beginning_with" counts the publication day as day 1, as Police Act 1996 s55(5A) words it.
 RESPONSE_PERIOD_DAYS = env_int("RESPONSE_PERIOD_DAYS", 56)
@@ -230,6 +306,9 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Query-count tests must not see the once-a-minute session write when a slow test crosses a
+    # minute; the tests of the sliding expiry set it back to 60.
+    SESSION_TOUCH_SECONDS = 24 * 60 * 60
 
 
 # --- The JSON API (Django REST Framework) --------------------------------------------------------

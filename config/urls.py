@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.views import home
+from config.health import healthz
 from investigations.urls import public_urlpatterns
 
 admin.site.site_header = "Super-complaints administration"
@@ -10,6 +11,7 @@ admin.site.site_title = "Super-complaints"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils.translation import gettext as _
@@ -734,6 +735,9 @@ def record_historical_report(
 ) -> PublishedReport:
     """Bring in a report published before this service existed, with its recommendations, so that
     the recipients' responses can be tracked here. No e-mail: the body had it at the time."""
+    if url:
+        # The public report page links to it: a web address only, never `javascript:`.
+        URLValidator(schemes=["http", "https"])(url)
     with transaction.atomic():
         perform(
             investigation.record_historical_report,

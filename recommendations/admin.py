@@ -19,3 +19,6 @@ class RecommendationResponseAdmin(ReadOnlyAdmin):
     list_filter = ["state", "organisation__kind"]
     list_select_related = ["recommendation__investigation__complaint", "organisation"]
     search_fields = ["organisation__name"]
+    # Newest first, by the primary key: the model's ordering joins three tables and sorts every
+    # response (50,000 at `make bench` scale) to show a page of 100.
+    ordering = ["-pk"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -45,6 +45,11 @@ STATE_STYLES: dict[str, StateStyle] = {
 }
 
 
+def _join(parts: Sequence[str]) -> SafeString:
+    """The parts one after another, each escaped unless it is already safe markup (format_html's)."""
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
 def pattern_id(prefix: str, state: str) -> str:
     return f"{prefix}-pattern-{state}"
 
@@ -59,21 +64,20 @@ def fill(prefix: str, state: str) -> str:
 def _pattern(prefix: str, state: str) -> SafeString:
     style = STATE_STYLES[state]
     if style.pattern == "dots":
-        mark = '<circle cx="3" cy="3" r="1.3" fill="#ffffff" fill-opacity="0.55"/>'
-        transform = ""
-    elif style.pattern == "diagonal":
-        mark = '<rect width="1.5" height="6" fill="#ffffff" fill-opacity="0.45"/>'
-        transform = ' patternTransform="rotate(45)"'
+        mark = format_html(
+            '<circle cx="3" cy="3" r="1.3" fill="{}" fill-opacity="0.55"/>', "#ffffff"
+        )
     else:
-        mark = '<rect width="1.5" height="6" fill="#ffffff" fill-opacity="0.45"/>'
-        transform = ""
+        mark = format_html(
+            '<rect width="1.5" height="6" fill="{}" fill-opacity="0.45"/>', "#ffffff"
+        )
     return format_html(
-        '<pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse"{}>'
-        '<rect width="6" height="6" fill="{}"/>{}</pattern>',
+        '<pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse"'
+        ' patternTransform="rotate({})"><rect width="6" height="6" fill="{}"/>{}</pattern>',
         pattern_id(prefix, state),
-        mark_safe(transform),
+        45 if style.pattern == "diagonal" else 0,
         style.colour,
-        mark_safe(mark),
+        mark,
     )
 
 
@@ -84,8 +88,8 @@ def pattern_defs(prefix: str, states: Sequence[str] | None = None) -> SafeString
         _pattern(prefix, s) for s in states if STATE_STYLES[s].pattern != "solid"
     ]
     if not patterns:
-        return mark_safe("")
-    return format_html("<defs>{}</defs>", mark_safe("".join(patterns)))
+        return _join([])
+    return format_html("<defs>{}</defs>", _join(patterns))
 
 
 def shared_defs(prefix: str) -> SafeString:
@@ -120,12 +124,16 @@ def describe(counts: Sequence[StateCount]) -> str:
     )
 
 
-def _svg_open(chart_id: str, width: float, height: float, title: str, desc: str) -> str:
+def _svg(
+    chart_id: str, width: float, height: float, title: str, desc: str, body: SafeString
+) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
         'width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
         'aria-labelledby="{id}-title {id}-desc" focusable="false">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>',
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        "{body}</svg>",
+        body=body,
         w=_number(width),
         h=_number(height),
         id=chart_id,
@@ -164,8 +172,7 @@ def stacked_bar(
     desc = describe(counts)
     total = sum(c.count for c in counts)
     shown = [c for c in counts if c.count]
-    parts = [_svg_open(chart_id, width, height, title, desc)]
-    parts.append(pattern_defs(chart_id, [c.state for c in shown]))
+    parts = [pattern_defs(chart_id, [c.state for c in shown])]
     if not total:
         parts.append(
             format_html(
@@ -180,24 +187,26 @@ def stacked_bar(
     for i, count in enumerate(shown):
         # The last segment ends exactly at the right edge, whatever the rounding.
         segment = width - x if i == len(shown) - 1 else width * count.share
+        label = (
+            _label(x + segment / 2, height / 2 + 4, str(count.count))
+            if segment >= 18
+            else ""
+        )
         parts.append(
             format_html(
                 '<g><title>{}</title><rect x="{}" y="0" width="{}" height="{}" fill="{}" '
-                'stroke="#ffffff" stroke-width="1"/>',
+                'stroke="#ffffff" stroke-width="1"/>{}</g>',
                 _("%(label)s: %(count)d of %(total)d")
                 % {"label": count.label, "count": count.count, "total": total},
                 _number(x),
                 _number(segment),
                 height,
                 fill(chart_id, count.state),
+                label,
             )
         )
-        if segment >= 18:
-            parts.append(_label(x + segment / 2, height / 2 + 4, str(count.count)))
-        parts.append(mark_safe("</g>"))
         x += segment
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(parts))  # every part is built with format_html
+    return _svg(chart_id, width, height, title, desc, _join(parts))
 
 
 def elapsed_bar(
@@ -217,10 +226,9 @@ def elapsed_bar(
         "%(n)d days since publication, on a scale of %(scale)d days.",
         days,
     ) % {"n": days, "scale": scale}
-    return format_html(
-        '{}<rect x="0.5" y="0.5" width="{}" height="{}" fill="{}" stroke="{}"/>'
-        '<rect x="0" y="0" width="{}" height="{}" fill="{}"/></svg>',
-        mark_safe(_svg_open(chart_id, width, height, title, desc)),
+    body = format_html(
+        '<rect x="0.5" y="0.5" width="{}" height="{}" fill="{}" stroke="{}"/>'
+        '<rect x="0" y="0" width="{}" height="{}" fill="{}"/>',
         width - 1,
         height - 1,
         TRACK,
@@ -229,6 +237,7 @@ def elapsed_bar(
         height,
         ELAPSED,
     )
+    return _svg(chart_id, width, height, title, desc, body)
 
 
 def state_bars(
@@ -243,10 +252,7 @@ def state_bars(
     height = len(counts) * (row + gap)
     largest = max((c.count for c in counts), default=0) or 1
     room = width - label_width - count_width
-    parts = [
-        _svg_open(chart_id, width, height, title, describe(counts)),
-        pattern_defs(chart_id, [c.state for c in counts]),
-    ]
+    parts = [pattern_defs(chart_id, [c.state for c in counts])]
     for i, count in enumerate(counts):
         y = i * (row + gap)
         length = room * count.count / largest
@@ -271,8 +277,7 @@ def state_bars(
                 count=count.count,
             )
         )
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(parts))  # every part is built with format_html
+    return _svg(chart_id, width, height, title, describe(counts), _join(parts))
 
 
 def swatch(state: str, *, prefix: str, text: str = "", size: int = 16) -> SafeString:

@@ -14,9 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Aggregate,
+    Count,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import TruncDate
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Organisation, OrganisationKind
 from investigations.models import Investigation
@@ -26,6 +36,7 @@ from recommendations.models import (
     ResponseQuerySet,
 )
 from workflow import deadlines
+from workflow.deadlines import LONDON
 
 State = RecommendationResponse.State
 
@@ -146,6 +157,21 @@ def elapsed_label(start: date, end: date) -> str:
     return " ".join(parts)
 
 
+_STATE_LABELS: dict[str, list[tuple[str, str]]] = {}
+
+
+def state_labels() -> list[tuple[str, str]]:
+    """(value, label) of each state in the active language, translated once per language: a
+    dashboard asks for them twice for each of its hundreds of rows, and each lookup of an
+    untranslated string walks every fallback catalogue."""
+    language = get_language()
+    if language not in _STATE_LABELS:
+        _STATE_LABELS[language] = [
+            (value, str(label)) for value, label in State.choices
+        ]
+    return _STATE_LABELS[language]
+
+
 @dataclass(frozen=True)
 class StateCount:
     state: str
@@ -155,8 +181,70 @@ class StateCount:
     share: float
 
 
+class Figures:
+    """What the dashboard and the progress reports print of a group of responses, derived from
+    its counts by state, its overdue count and its medians (see `Rollup` and `Tally`)."""
+
+    key: Hashable
+    label: str
+    today: date
+    published_on: date | None
+    subject: Any
+    counts: Counter[str]
+    overdue: int
+    median_days_to_response: float | None
+    median_days_to_verification: float | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def state_counts(self) -> list[StateCount]:
+        """Every state in workflow order, including those with no responses."""
+        counts = self.counts
+        total = self.total
+        return [
+            StateCount(
+                state=value,
+                label=label,
+                abbreviation=STATE_ABBREVIATIONS[value],
+                count=counts[value],
+                share=counts[value] / total if total else 0.0,
+            )
+            for value, label in state_labels()
+        ]
+
+    @property
+    def responded(self) -> int:
+        """Responses published (whatever happened since): all but those awaiting a response."""
+        return self.total - self.counts[State.AWAITING_RESPONSE]
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded / self.total if self.total else None
+
+    @property
+    def response_rate_percent(self) -> int | None:
+        rate = self.response_rate
+        return None if rate is None else round(rate * 100)
+
+    @property
+    def days_since_publication(self) -> int | None:
+        if self.published_on is None:
+            return None
+        return max((self.today - self.published_on).days, 0)
+
+    @property
+    def since_publication(self) -> str:
+        if self.published_on is None:
+            return ""
+        return _("%(elapsed)s since publication") % {
+            "elapsed": elapsed_label(self.published_on, self.today)
+        }
+
+
 @dataclass
-class Rollup:
+class Rollup(Figures):
     """The responses of one group (a recommendation, a report, an organisation, or all of them)
     and the figures derived from them on `today`."""
 
@@ -177,35 +265,6 @@ class Rollup:
     def counts(self) -> Counter[str]:
         return Counter(r.state for r in self.responses)
 
-    def state_counts(self) -> list[StateCount]:
-        """Every state in workflow order, including those with no responses."""
-        counts = self.counts
-        total = self.total
-        return [
-            StateCount(
-                state=value,
-                label=str(label),
-                abbreviation=STATE_ABBREVIATIONS[value],
-                count=counts[value],
-                share=counts[value] / total if total else 0.0,
-            )
-            for value, label in State.choices
-        ]
-
-    @property
-    def responded(self) -> int:
-        """Responses published (whatever happened since): all but those awaiting a response."""
-        return self.total - self.counts[State.AWAITING_RESPONSE]
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.responded / self.total if self.total else None
-
-    @property
-    def response_rate_percent(self) -> int | None:
-        rate = self.response_rate
-        return None if rate is None else round(rate * 100)
-
     @property
     def overdue(self) -> int:
         return sum(1 for r in self.responses if r.is_overdue(self.today))
@@ -222,19 +281,21 @@ class Rollup:
             d for r in self.responses if (d := days_to_verification(r)) is not None
         )
 
-    @property
-    def days_since_publication(self) -> int | None:
-        if self.published_on is None:
-            return None
-        return max((self.today - self.published_on).days, 0)
 
-    @property
-    def since_publication(self) -> str:
-        if self.published_on is None:
-            return ""
-        return _("%(elapsed)s since publication") % {
-            "elapsed": elapsed_label(self.published_on, self.today)
-        }
+@dataclass
+class Tally(Figures):
+    """The same figures as a `Rollup`, counted by the database instead of from the responses
+    themselves: for groups too large to fetch (the whole dashboard at 50,000 responses)."""
+
+    key: Hashable
+    label: str
+    today: date
+    published_on: date | None = None
+    subject: Any = None
+    counts: Counter[str] = field(default_factory=Counter)
+    overdue: int = 0
+    median_days_to_response: float | None = None
+    median_days_to_verification: float | None = None
 
 
 def _published_on(response: RecommendationResponse) -> date | None:
@@ -433,4 +494,166 @@ def investigations_with_responses(
         )
         .select_related("complaint")
         .order_by("report_published_on", "pk")
+    )
+
+
+# --- Figures counted by the database ------------------------------------------------------------
+class Median(Aggregate):
+    """The median of the non-null values, as `statistics.median` gives it (the mean of the middle
+    two of an even count): PostgreSQL's percentile_cont(0.5); on SQLite the `median` aggregate
+    that `register_sqlite_median` adds to each connection."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            function="MEDIAN",
+            template="%(function)s(%(expressions)s)",
+            **extra,
+        )
+
+
+class _SqliteMedian:
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: float | None) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        return median(self.values)
+
+
+def register_sqlite_median(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """`connection_created` receiver (see RecommendationsConfig.ready)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate("median", 1, _SqliteMedian)
+
+
+class DaysBetween(Func):
+    """Whole days from the date `start` to the date `end` (`days_between` in SQL)."""
+
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def __init__(self, start: Any, end: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _local_days(start: str, end: str) -> DaysBetween:
+    return DaysBetween(TruncDate(start, tzinfo=LONDON), TruncDate(end, tzinfo=LONDON))
+
+
+def _figures(today: date) -> dict[str, Any]:
+    """The aggregates behind a `Tally`; overdue is `ResponseQuerySet.overdue` as a condition."""
+    return {
+        **{f"n_{value}": Count("pk", filter=Q(state=value)) for value in State.values},
+        "n_overdue": Count(
+            "pk",
+            filter=Q(
+                state=State.AWAITING_RESPONSE,
+                extension_pending=False,
+                due_on__lt=today,
+            ),
+        ),
+        "median_response": Median(_local_days("issued_at", "published_at")),
+        "median_verification": Median(_local_days("published_at", "verified_at")),
+        "published_on": Min("recommendation__investigation__report_published_on"),
+    }
+
+
+def _tally(
+    row: dict[str, Any], *, key: Hashable, label: str, today: date, subject: Any
+) -> Tally:
+    return Tally(
+        key=key,
+        label=label,
+        today=today,
+        subject=subject,
+        published_on=row["published_on"],
+        counts=Counter({value: row[f"n_{value}"] for value in State.values}),
+        overdue=row["n_overdue"],
+        median_days_to_response=row["median_response"],
+        median_days_to_verification=row["median_verification"],
+    )
+
+
+@dataclass(frozen=True)
+class Tallies:
+    """The dashboard's figures for a selection of responses: all of them, by report and by
+    organisation, and how many recommendations the selection spans."""
+
+    overall: Tally
+    by_report: list[Tally]
+    by_organisation: list[Tally]
+    recommendations: int
+
+
+def tallies(responses: QuerySet[Any], *, today: date) -> Tallies:
+    """Count `responses` in the database: five queries however many responses there are."""
+    responses = responses.order_by()
+    figures = _figures(today)
+    overall_row = responses.aggregate(
+        **figures, recommendations=Count("recommendation_id", distinct=True)
+    )
+    overall = _tally(
+        overall_row, key="all", label=_("All responses"), today=today, subject=None
+    )
+    report_rows = {
+        row["recommendation__investigation_id"]: row
+        for row in responses.values("recommendation__investigation_id").annotate(
+            **figures
+        )
+    }
+    investigations = (
+        Investigation.objects.filter(pk__in=list(report_rows))
+        .select_related("complaint__organisation")
+        .order_by("report_published_on", "pk")
+    )
+    organisation_rows = {
+        row["organisation_id"]: row
+        for row in responses.values("organisation_id").annotate(**figures)
+    }
+    organisations = Organisation.objects.filter(
+        pk__in=list(organisation_rows)
+    ).order_by("name")
+    return Tallies(
+        overall=overall,
+        by_report=[
+            _tally(
+                report_rows[i.pk],
+                key=i.pk,
+                label=i.report_title,
+                today=today,
+                subject=i,
+            )
+            for i in investigations
+        ],
+        by_organisation=[
+            _tally(
+                organisation_rows[o.pk],
+                key=o.pk,
+                label=o.name,
+                today=today,
+                subject=o,
+            )
+            for o in organisations
+        ],
+        recommendations=overall_row["recommendations"],
     )

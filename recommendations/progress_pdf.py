@@ -79,7 +79,11 @@ def _table(
 ) -> Table:
     data = [[_cell(h, CELL_BOLD) for h in header]]
     data += [[_cell(v) for v in row] for row in rows]
-    return Table(data, colWidths=list(widths), repeatRows=1, style=TABLE_STYLE)
+    # splitInRow: a cell of long text (a recommendation) may run on to the next page rather
+    # than be taller than a page, which reportlab refuses (LayoutError).
+    return Table(
+        data, colWidths=list(widths), repeatRows=1, style=TABLE_STYLE, splitInRow=1
+    )
 
 
 def _day(moment: Any, fmt: str = "DATE_FORMAT") -> str:
@@ -293,7 +297,8 @@ def render_complaint_progress_pdf(
                     (
                         r.organisation.name,
                         r.get_state_display(),
-                        r.get_outcome_display() or "–",
+                        # A draft's outcome is the recipient's own until published.
+                        (r.get_outcome_display() if r.published_at else "") or "–",
                         _short_day(r.due_on),
                         _short_day(r.published_at),
                         _short_day(r.verified_at),
@@ -370,7 +375,7 @@ def render_organisation_progress_pdf(
                     (
                         f"{r.recommendation.number}. {r.recommendation.text}",
                         r.get_state_display(),
-                        r.get_outcome_display() or "–",
+                        (r.get_outcome_display() if r.published_at else "") or "–",
                         _short_day(r.due_on),
                         _short_day(r.published_at),
                         _short_day(r.verified_at),

@@ -363,6 +363,15 @@ def request_extension(
     return request
 
 
+def _lock_response_before_logging(request: ExtensionRequest) -> None:
+    # A decision changes the response after its log entry, and so after taking the log's chain
+    # lock; a transition of the response changes it first. Locking the response first here keeps
+    # one order (response, then chain) so the two cannot deadlock.
+    RecommendationResponse.objects.select_for_update(no_key=True).filter(
+        pk=request.response_id
+    ).exists()
+
+
 def grant_extension(
     request: ExtensionRequest, *, by: Any, new_due_on: date, reason: str
 ) -> ExtensionRequest:
@@ -375,6 +384,7 @@ def grant_extension(
             {"new_due_on": _("The new date must be after the current due date.")}
         )
     with transaction.atomic():
+        _lock_response_before_logging(request)
         perform(request.grant, by=by, reason=reason, new_due_on=new_due_on)
         response = request.response
         DueDateChange.objects.create(
@@ -400,6 +410,7 @@ def refuse_extension(
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the decision.")})
     with transaction.atomic():
+        _lock_response_before_logging(request)
         perform(request.refuse, by=by, reason=reason)
         RecommendationResponse.objects.filter(pk=request.response_id).update(
             extension_pending=False

@@ -6,8 +6,10 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
+from django.core.cache import cache, caches
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -531,3 +533,29 @@ def test_detail_queries_do_not_grow(
     assert report.status_code == 200
     assert len(detail.json()["updates"]) == 1
     assert detail.json()["response_published_on"] == clock.today().isoformat()
+
+
+def test_with_the_database_cache_every_server_shares_the_counts(low_rates, db):
+    """CACHE_BACKEND=database: the counters live in a table of the shared database, so a second
+    app server (here, a second cache connection with nothing in memory) sees the same count."""
+    database_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "app_cache",
+        }
+    }
+    with override_settings(CACHES=database_cache):
+        call_command("createcachetable", verbosity=0)
+        client = Client()
+        answers = [
+            client.get(f"{API}/reports/", REMOTE_ADDR="192.0.2.1") for _ in range(3)
+        ]
+        assert [a.status_code for a in answers] == [200, 200, 200]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM app_cache")
+            assert cursor.fetchone()[0] >= 1
+        # The next request builds a new cache connection with an empty memory, as another server.
+        caches.close_all()
+        del caches["default"]
+        assert_throttled(client.get(f"{API}/reports/", REMOTE_ADDR="192.0.2.1"))
+        cache.clear()

@@ -177,23 +177,30 @@ def test_total_per_complaint_is_limited(client, hestia_member, draft, settings):
     )
 
 
-def test_hostile_names_are_cleaned(client, hestia_member, draft):
+def test_hostile_names_are_refused(client, hestia_member, draft):
     client.force_login(hestia_member)
     name = "../../etc/\u202etxt.pdf"
 
-    upload(client, draft, SimpleUploadedFile(name, PDF))
+    response = upload(client, draft, SimpleUploadedFile(name, PDF))
 
-    evidence = Evidence.objects.get()
-    assert evidence.original_name == "txt.pdf"
+    assert response.context["form"].errors["evidence"] == [
+        "“txt.pdf”: its name contains invisible characters that change how it reads (such as a "
+        "right-to-left override), which can disguise what kind of file it is. Rename the file "
+        "and send it again."
+    ]
+    assert Evidence.objects.count() == 0
 
 
-def test_long_names_are_shortened_keeping_the_extension(client, hestia_member, draft):
+def test_long_names_are_refused(client, hestia_member, draft):
     client.force_login(hestia_member)
 
-    upload(client, draft, SimpleUploadedFile("a" * 300 + ".pdf", PDF))
+    response = upload(client, draft, SimpleUploadedFile("a" * 300 + ".pdf", PDF))
 
-    name = Evidence.objects.get().original_name
-    assert (len(name), name[-4:]) == (200, ".pdf")
+    assert response.context["form"].errors["evidence"] == [
+        f"“{'a' * 56}….pdf”: its name is 255 characters long. Rename the file to 200 "
+        "characters or fewer and send it again."
+    ]
+    assert Evidence.objects.count() == 0
 
 
 def test_files_are_kept_when_another_field_has_an_error(client, hestia_member, draft):

@@ -35,6 +35,7 @@ class TransitionLogAdmin(ReadOnlyAdmin):
     list_filter = ["content_type", "transition", "target"]
     list_select_related = ["content_type", "by", "organisation"]
     date_hierarchy = "at"
+    readonly_fields = ["prev_hash", "row_hash"]
 
 
 @admin.register(DueDateChange)

@@ -7,11 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflow import clock
+from workflow import clock, integrity
 
 
 class AppendOnlyError(Exception):
@@ -49,7 +49,10 @@ class AppendOnlyModel(models.Model):
 
 
 class TransitionLog(AppendOnlyModel):
-    """One state change of a workflow object: who (and for which organisation), when, from, to, why."""
+    """One state change of a workflow object: who (and for which organisation), when, from, to, why.
+
+    Append-only in the database on PostgreSQL (a trigger refuses UPDATE and DELETE) and
+    tamper-evident everywhere: each entry's hash covers the previous entry's hash."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -73,6 +76,11 @@ class TransitionLog(AppendOnlyModel):
     )
     at = models.DateTimeField(_("when"), db_index=True)
     reason = models.TextField(_("why"), blank=True)
+    # Unique, so two writers can never chain from the same entry (see workflow/integrity.py).
+    prev_hash = models.CharField(
+        _("previous entry's hash"), max_length=64, unique=True, editable=False
+    )
+    row_hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -99,8 +107,11 @@ class TransitionLog(AppendOnlyModel):
         reason: str,
         at: Any,
     ) -> TransitionLog:
-        return cls.objects.create(
-            content_type=ContentType.objects.get_for_model(obj),
+        """Append an entry chained to the latest one. Runs in the caller's transaction (or its
+        own), holding the chain lock until that transaction ends."""
+        using = router.db_for_write(cls)
+        entry = cls(
+            content_type=ContentType.objects.db_manager(using).get_for_model(obj),
             object_id=obj.pk,
             transition=transition,
             source=source,
@@ -108,7 +119,36 @@ class TransitionLog(AppendOnlyModel):
             by=by,
             organisation_id=by.organisation_id,
             at=at,
-            reason=reason,
+            reason=str(reason),
+        )
+        with transaction.atomic(using=using, savepoint=False):
+            integrity.lock_chain(using)
+            entry.prev_hash = (
+                cls.objects.using(using)
+                .order_by("-pk")
+                .values_list("row_hash", flat=True)
+                .first()
+                or integrity.GENESIS_HASH
+            )
+            entry.row_hash = entry.compute_hash()
+            entry.save(using=using)
+        return entry
+
+    def compute_hash(self) -> str:
+        content_type = ContentType.objects.db_manager(self._state.db).get_for_id(
+            self.content_type_id
+        )
+        return integrity.entry_hash(
+            prev_hash=self.prev_hash,
+            content_type=f"{content_type.app_label}.{content_type.model}",
+            object_id=self.object_id,
+            transition=self.transition,
+            source=self.source,
+            target=self.target,
+            by=self.by_id,
+            organisation=self.organisation_id,
+            at=self.at,
+            reason=self.reason,
         )
 
 

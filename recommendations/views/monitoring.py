@@ -32,7 +32,7 @@ from investigations.models import Investigation
 from recommendations import charts, progress
 from recommendations.csv_export import csv_response
 from recommendations.models import RecommendationResponse
-from recommendations.progress import Filters, Rollup
+from recommendations.progress import Figures, Filters
 from recommendations.progress_pdf import (
     render_complaint_progress_pdf,
     render_organisation_progress_pdf,
@@ -41,6 +41,10 @@ from workflow import deadlines
 
 State = RecommendationResponse.State
 GRID_PREFIX = "monitoring-grid"
+# Each recommendation's row and the organisations-by-recommendations grid are shown for a selection
+# of at most this many recommendations (a complaint's report has a few dozen); beyond it the page
+# asks for a narrower filter rather than draw thousands of rows.
+DETAIL_LIMIT = 100
 
 
 def response_url(pk: int) -> str:
@@ -139,14 +143,14 @@ def _query(params: QueryDict, **changes: Any) -> str:
 class Row:
     """One line of a roll-up table: the figures, its two charts and where it drills down to."""
 
-    rollup: Rollup
+    rollup: Figures
     bar: SafeString
     elapsed: SafeString
     link: str
 
 
 def _rows(
-    rollups: Sequence[Rollup], *, id_prefix: str, params: QueryDict, drill: str
+    rollups: Sequence[Figures], *, id_prefix: str, params: QueryDict, drill: str
 ) -> list[Row]:
     longest = max((r.days_since_publication or 0 for r in rollups), default=0)
     rows = []
@@ -178,8 +182,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_monitor(request)
     today = timezone.localdate()
     form, filters, queryset = _filtered(request, today)
-    responses = list(queryset)
-    overall = progress.overall(responses, today=today)
+    # The figures are counted by the database; the responses themselves are fetched only for a
+    # selection small enough to list each recommendation and draw the grid.
+    tallies = progress.tallies(queryset, today=today)
+    show_detail = 0 < tallies.recommendations <= DETAIL_LIMIT
+    responses = list(queryset) if show_detail else []
+    overall = tallies.overall
     params = request.GET.copy()
     drilled_recommendation = next(
         (
@@ -193,6 +201,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "form": form,
         "today": today,
         "responses": responses,
+        "show_detail": show_detail,
+        "recommendation_count": tallies.recommendations,
         "is_filtered": any(request.GET.values()),
         "drilled_recommendation": drilled_recommendation,
         "without_recommendation": _query(params, recommendation=""),
@@ -211,13 +221,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             drill="recommendation",
         ),
         "report_rows": _rows(
-            progress.by_report(responses, today=today),
+            tallies.by_report,
             id_prefix="report",
             params=params,
             drill="complaint",
         ),
         "organisation_rows": _rows(
-            progress.by_organisation(responses, today=today),
+            tallies.by_organisation,
             id_prefix="organisation",
             params=params,
             drill="organisation",
@@ -311,8 +321,8 @@ def _csv_rows(responses: Any, today: date) -> Iterator[tuple[str | int, ...]]:
             r.organisation.name,
             r.organisation.get_kind_display(),
             r.get_state_display(),
-            r.get_outcome_display(),
-            # A draft is the recipient's own until published: only published text goes out.
+            # A draft is the recipient's own until published: only a published outcome and text go out.
+            r.get_outcome_display() if r.published_at else "",
             r.response_text if r.published_at else "",
             _local_day(r.issued_at),
             r.due_on.isoformat(),

@@ -13,6 +13,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import (
     FileResponse,
@@ -53,6 +54,7 @@ from workflow.transitions import (
 
 State = RecommendationResponse.State
 FAILURES = (ValidationError, ConcurrentTransition, TransitionNotAllowed)
+LIST_PAGE_SIZE = 50
 
 # The one-button (or one-reason) state changes a page can post, the service that carries each out
 # and what to say after. Publishing and reporting implementation have forms of their own.
@@ -421,12 +423,17 @@ def response_list(request: HttpRequest) -> HttpResponse:
     scoped = RecommendationResponse.objects.visible_to(request.user)
     rows, filter_form = _filtered(request, scoped)
     counts = _counts(scoped)
+    # A force answers every chief constables' recommendation: hundreds of rows, so pages of them.
+    page = Paginator(_list_rows(rows), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return _no_store(
         render(
             request,
             "recommendations/workspace/list.html",
             {
-                "responses": list(_list_rows(rows)),
+                "responses": list(page.object_list),
+                "page": page,
+                "page_numbers": list(page.paginator.get_elided_page_range(page.number)),
+                "ellipsis": Paginator.ELLIPSIS,
                 "filter_form": filter_form,
                 "state_counts": [
                     (value, label, counts[value]) for value, label in State.choices

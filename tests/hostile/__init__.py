@@ -1,0 +1,1 @@
+"""Hostile upload corpus, generated in code at test time (no binary files in the repository)."""
