@@ -8,19 +8,66 @@ from django.db import connection
 from accounts.models import Role
 from tests.factories import COLLEGE, HMICFRS, IOPC, MOPAC, Team, UserFactory, org
 
+# The tests that take tens of seconds each, longest first, with their rough cost in seconds on
+# one core. Under xdist they are spread over the workers and started first (see
+# `_spread_the_long_tests`); otherwise one of them can start last and leave a core idle for a
+# minute or two at the end of the run.
+LONG_TESTS = {
+    "tests/test_accessibility.py::test_every_page_passes_axe_for_every_role_and_state": 140,
+    "tests/test_object_probe.py::test_no_persona_reaches_an_object_or_text_it_may_not_see": 80,
+    "tests/test_xss.py::test_every_text_field_reaches_every_channel_inert": 65,
+    "tests/test_route_matrix.py::test_every_persona_gets_what_the_table_says_on_every_route": 60,
+    "tests/test_demo_seed.py::test_every_response_page_of_the_demo_renders": 17,
+    "tests/test_stateful_workflows.py::test_investigation_workflow_against_its_model": 16,
+    "tests/test_api_schemathesis.py::test_every_get_operation_answers_as_documented": 14,
+    "tests/test_api_resources.py::test_idor_probe_every_persona_sees_exactly_what_visible_to_allows": 15,
+    "tests/test_hostile_uploads.py::test_every_hostile_upload_is_refused_with_its_message_and_nothing_is_written": 14,
+    "tests/test_browser_investigation.py::test_team_takes_an_investigation_from_scoping_to_a_published_report": 14,
+    "tests/test_demo_seed.py::test_every_page_of_every_demo_investigation_renders": 11,
+}
+
+
+def _cost(item: pytest.Item) -> int:
+    return LONG_TESTS.get(item.nodeid.split("[")[0], 0)
+
+
+def _spread_the_long_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the collection for `--dist worksteal`, which gives each of n workers one contiguous
+    nth of the list and lets an idle worker steal from the end of another's: each nth starts with
+    its share of the long tests (dealt longest first to the share with the least so far), so
+    every worker begins with its long tests and finishes on short ones that can be stolen."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers < 2:
+        return
+    long_tests = sorted((i for i in items if _cost(i)), key=_cost, reverse=True)
+    short = [i for i in items if not _cost(i)]
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for item in long_tests:
+        min(shares, key=lambda share: sum(map(_cost, share))).append(item)
+    ordered: list[pytest.Item] = []
+    taken = 0
+    for n, share in enumerate(shares):
+        # worksteal hands the first worker len // n items, the next len(rest) // (n - 1), ...
+        end = len(items) * (n + 1) // workers
+        ordered.extend(share)
+        fill = max(0, end - len(ordered))
+        ordered.extend(short[taken : taken + fill])
+        taken += fill
+    items[:] = ordered + short[taken:]
+
 
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """PostgreSQL-only tests (real row locking) are deselected, not skipped, on SQLite: the CI's
-    PostgreSQL run of `make test` runs them."""
-    if connection.vendor == "postgresql":
-        return
-    selected = [item for item in items if "postgres" not in item.keywords]
-    deselected = [item for item in items if "postgres" in item.keywords]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
+    PostgreSQL run of `make test` runs them. Then the long tests are spread over the workers."""
+    if connection.vendor != "postgresql":
+        selected = [item for item in items if "postgres" not in item.keywords]
+        deselected = [item for item in items if "postgres" in item.keywords]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = selected
+    _spread_the_long_tests(config, items)
 
 
 @pytest.fixture(autouse=True)

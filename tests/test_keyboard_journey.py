@@ -85,6 +85,10 @@ def test_a_charity_submits_a_complaint_with_the_keyboard_alone(
     evidence = tmp_path / "evidence-summary.pdf"
     evidence.write_bytes(PDF)
     keyboard = page.keyboard
+    # Playwright asks Chromium to hand file choosers to the test only when the first listener
+    # is added, without waiting for the answer; listening from the start keeps the Space press
+    # below from racing that request (it timed out under load in CI).
+    page.on("filechooser", lambda chooser: None)
 
     # The skip link comes first, shows its focus and takes focus to the main content.
     page.goto(f"{base}/")
