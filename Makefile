@@ -44,7 +44,7 @@ fonts:
 	  else echo "DejaVu fonts are missing: run 'sudo apt-get install -y fonts-dejavu-core'"; exit 1; fi; }
 
 test: install browser fonts
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Prints how long the published-report PDF takes for 40 recommendations and 300 recipients.
 bench-pdf: install fonts

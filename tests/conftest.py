@@ -8,10 +8,9 @@ from django.db import connection
 from accounts.models import Role
 from tests.factories import COLLEGE, HMICFRS, IOPC, MOPAC, Team, UserFactory, org
 
-# The tests that take tens of seconds each, longest first, with their rough cost in seconds on
-# one core. Under xdist they are spread over the workers and started first (see
-# `_spread_the_long_tests`); otherwise one of them can start last and leave a core idle for a
-# minute or two at the end of the run.
+# The tests that take tens of seconds each, with their rough cost in seconds on one core. Under
+# xdist they are spread over the workers and started first (`_spread_the_long_tests`); otherwise
+# one of them can start last and leave a core idle for a minute or two at the end of the run.
 LONG_TESTS = {
     "tests/test_accessibility.py::test_every_page_passes_axe_for_every_role_and_state": 140,
     "tests/test_object_probe.py::test_no_persona_reaches_an_object_or_text_it_may_not_see": 80,
@@ -31,29 +30,55 @@ def _cost(item: pytest.Item) -> int:
     return LONG_TESTS.get(item.nodeid.split("[")[0], 0)
 
 
+def _django_order(item: pytest.Item) -> int:
+    """pytest-django's order (which has already sorted the items): tests in a transaction first (0),
+    then those that flush the database (1), then those without one (2). A flush leaves the tables
+    empty, so no test in a transaction may follow one on the same worker."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if (
+        marker
+        and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ) or {
+        "transactional_db",
+        "live_server",
+    } & set(fixtures):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
 def _spread_the_long_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Order the collection for `--dist worksteal`, which gives each of n workers one contiguous
-    nth of the list and lets an idle worker steal from the end of another's: each nth starts with
-    its share of the long tests (dealt longest first to the share with the least so far), so
-    every worker begins with its long tests and finishes on short ones that can be stolen."""
+    """Order each of pytest-django's groups for xdist's `load` scheduling, which first hands each
+    of n workers a chunk of a quarter of its share of the list, in order, then one test at a time
+    in order to whichever is free (so each worker's tests keep the list's order, and a flush
+    never precedes a test in a transaction). The long tests of the first group are dealt out
+    over the workers' first chunks, longest first to the least loaded, so that every worker starts
+    on its long tests at once; the later groups begin with theirs."""
     workers = getattr(config, "workerinput", {}).get("workercount", 1)
     if workers < 2:
         return
-    long_tests = sorted((i for i in items if _cost(i)), key=_cost, reverse=True)
-    short = [i for i in items if not _cost(i)]
-    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
-    for item in long_tests:
-        min(shares, key=lambda share: sum(map(_cost, share))).append(item)
+    chunk = max(2, len(items) // workers // 4)
+    groups: dict[int, list[pytest.Item]] = {}
+    for item in items:
+        groups.setdefault(_django_order(item), []).append(item)
     ordered: list[pytest.Item] = []
-    taken = 0
-    for n, share in enumerate(shares):
-        # worksteal hands the first worker len // n items, the next len(rest) // (n - 1), ...
-        end = len(items) * (n + 1) // workers
-        ordered.extend(share)
-        fill = max(0, end - len(ordered))
-        ordered.extend(short[taken : taken + fill])
-        taken += fill
-    items[:] = ordered + short[taken:]
+    for order, group in sorted(groups.items()):
+        long_tests = sorted((i for i in group if _cost(i)), key=_cost, reverse=True)
+        short = [i for i in group if not _cost(i)]
+        if order:
+            ordered.extend(long_tests + short)
+            continue
+        shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+        for item in long_tests:
+            min(shares, key=lambda share: sum(map(_cost, share))).append(item)
+        for n, share in enumerate(shares):
+            ordered.extend(share)
+            if n < workers - 1:
+                fill = max(0, chunk * (n + 1) - len(ordered))
+                ordered.extend(short[:fill])
+                short = short[fill:]
+        ordered.extend(short)
+    items[:] = ordered
 
 
 def pytest_collection_modifyitems(

@@ -1,7 +1,9 @@
 """`seed_demo` builds the demo through the real services, and can be run again safely."""
 
+import pytest
 from django.core.management import call_command
-from django.db import models
+from django.db import models, transaction
+from django.test import override_settings
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from complaints.models import SuperComplaint
@@ -15,6 +17,27 @@ from recommendations.models import (
     RecommendationResponse,
 )
 from workflow.models import DueDateChange, TransitionLog
+
+
+@pytest.fixture(scope="module")
+def _demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once for the whole module (it takes seconds through the real services) in a
+    transaction rolled back at the end; each test runs in a savepoint inside it, as usual. Its
+    evidence files live in the module's own media folder."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(_demo):
+    """Instead of conftest's per-test media folder: the seeded evidence files must stay visible."""
 
 
 def _counts():
@@ -37,9 +60,8 @@ def _counts():
 
 
 def test_seed_demo_is_complete_and_idempotent(db):
-    call_command("seed_demo")
     counts = _counts()
-    call_command("seed_demo")
+    call_command("seed_demo", verbosity=0)
 
     assert _counts() == counts
     assert set(SuperComplaint.objects.values_list("state", flat=True)) == set(
@@ -58,7 +80,6 @@ def test_seed_demo_is_complete_and_idempotent(db):
 
 
 def test_seed_demo_has_an_investigation_in_every_stage(db):
-    call_command("seed_demo")
 
     assert set(Investigation.objects.values_list("state", flat=True)) == set(
         Investigation.State.values
@@ -77,7 +98,6 @@ def test_seed_demo_has_an_investigation_in_every_stage(db):
 
 
 def test_demo_investigations_follow_the_sign_off_rules(db):
-    call_command("seed_demo")
 
     sign_off = Investigation.objects.get(state=Investigation.State.SIGN_OFF)
     paused = Investigation.objects.get(state=Investigation.State.PAUSED)
@@ -101,7 +121,6 @@ def test_demo_investigations_follow_the_sign_off_rules(db):
 
 
 def test_hestias_report_is_the_hidden_victims_with_its_recommendations_and_actions(db):
-    call_command("seed_demo")
 
     investigation = SuperComplaint.objects.get(
         title__startswith="Underground lives"
@@ -123,7 +142,6 @@ def test_hestias_report_is_the_hidden_victims_with_its_recommendations_and_actio
 
 
 def test_published_recommendations_are_issued_to_every_recipient(db):
-    call_command("seed_demo")
 
     territorial = Organisation.objects.filter(
         kind=OrganisationKind.POLICE_FORCE, is_territorial_force=True
@@ -148,7 +166,6 @@ def test_published_recommendations_are_issued_to_every_recipient(db):
 def test_demo_responses_are_in_every_state_with_realistic_dates(db):
     from django.utils import timezone
 
-    call_command("seed_demo")
     responses = RecommendationResponse.objects.all()
     published = responses.filter(published_at__isnull=False)
     safe_to_share = responses.get(
@@ -185,7 +202,6 @@ def test_demo_responses_are_in_every_state_with_realistic_dates(db):
 
 
 def test_demo_has_extensions_granted_refused_and_pending_and_action_plans(db):
-    call_command("seed_demo")
     granted = ExtensionRequest.objects.get(state=ExtensionRequest.State.GRANTED)
     moved = ActionPlanItem.objects.get(target_on__gt=models.F("original_target_on"))
 
@@ -208,7 +224,6 @@ def test_demo_has_extensions_granted_refused_and_pending_and_action_plans(db):
 
 
 def test_demo_users_can_sign_in(client, db):
-    call_command("seed_demo")
 
     response = client.post(
         "/sign-in/", {"username": "hestia", "password": "demo-password-2026"}
@@ -222,7 +237,6 @@ def test_every_page_of_every_demo_investigation_renders(client, db):
     monitor, the dashboard, the complaint pages and the public pages."""
     from django.urls import reverse
 
-    call_command("seed_demo")
     tabs = ["overview", "team", "evidence", "tasks", "progress", "draft"]
     tabs += ["sign_off", "timeline"]
     statuses = []
@@ -260,7 +274,6 @@ def test_every_response_page_of_the_demo_renders(client, db):
 
     from recommendations.models import RecommendationResponse
 
-    call_command("seed_demo")
     worked_on = RecommendationResponse.objects.exclude(
         state=RecommendationResponse.State.AWAITING_RESPONSE
     ) | RecommendationResponse.objects.filter(extension_requests__isnull=False)
