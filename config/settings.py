@@ -204,21 +204,38 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # No MEDIA_URL is served: evidence is only ever downloaded through a permission-checked view.
 
 # --- Cache ---------------------------------------------------------------------------------------
-# The cache holds the API's throttle counters and nothing else. One server: its own memory. Several
-# servers: CACHE_BACKEND=database keeps them in a table of the shared PostgreSQL (created by
+# "default" holds the API's throttle counters. One server: its own memory. Several servers:
+# CACHE_BACKEND=database keeps them in a table of the shared PostgreSQL (created by
 # `manage.py createcachetable`), so every server counts a client's requests together.
+#
+# "derived" holds pages worked out from the data (the monitoring dashboard, the public tracker, the
+# recipients' list), always in each process's own memory: every key carries the data version it
+# was made from (recommendations/page_cache.py), so an entry is never stale, however many servers
+# there are. At most MAX_ENTRIES pages (a dashboard is up to about 1 MB) per process.
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "derived": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "derived",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    },
+}
 if CACHE_BACKEND == "database":
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "app_cache",
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "app_cache",
     }
 elif CACHE_BACKEND != "locmem":
     raise ImproperlyConfigured(
         f"CACHE_BACKEND must be locmem or database, not {CACHE_BACKEND!r}"
     )
+if TESTING:
+    # Every test rolls its data back, and with a frozen clock the next test can write the same
+    # log entries again (SQLite hands rolled-back ids out again), hence the same version: a test
+    # that wants the derived cache turns it on and empties it (`derived_cache` in the tests).
+    CACHES["derived"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

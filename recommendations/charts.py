@@ -111,9 +111,9 @@ def describe(counts: Sequence[StateCount]) -> str:
     total = sum(c.count for c in counts)
     if not total:
         return _("No responses.")
+    each = _("%(label)s: %(count)d (%(percent)s)")
     parts = [
-        _("%(label)s: %(count)d (%(percent)s)")
-        % {"label": c.label, "count": c.count, "percent": _percent(c.share)}
+        each % {"label": c.label, "count": c.count, "percent": _percent(c.share)}
         for c in counts
         if c.count
     ]
@@ -183,6 +183,8 @@ def stacked_bar(
                 TRACK_BORDER,
             )
         )
+    # Translated once per bar, not per segment: a dashboard draws hundreds of bars.
+    segment_title = _("%(label)s: %(count)d of %(total)d")
     x = 0.0
     for i, count in enumerate(shown):
         # The last segment ends exactly at the right edge, whatever the rounding.
@@ -196,7 +198,7 @@ def stacked_bar(
             format_html(
                 '<g><title>{}</title><rect x="{}" y="0" width="{}" height="{}" fill="{}" '
                 'stroke="#ffffff" stroke-width="1"/>{}</g>',
-                _("%(label)s: %(count)d of %(total)d")
+                segment_title
                 % {"label": count.label, "count": count.count, "total": total},
                 _number(x),
                 _number(segment),

@@ -223,9 +223,11 @@ def test_list_page_queries_do_not_grow_with_complaints(
     for _ in range(n):
         published_report(team, MET, MOPAC)
     client.force_login(met_recipient)
+    client.get(url("list"))  # the first request after signing in writes the session
 
-    # The eighth counts the matching responses for the pages of the list.
-    with django_assert_num_queries(8):
+    # Two read the data version of the derived-content cache (off in tests: the page is worked
+    # out); without a filter the counts by state also count the list's pages.
+    with django_assert_num_queries(9):
         page = client.get(url("list"))
 
     assert len(page.context["responses"]) == n

@@ -20,6 +20,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from django.views.decorators.http import require_GET
 from accounts import permissions as perms
 from accounts.models import Organisation, OrganisationKind
 from investigations.models import Investigation
-from recommendations import charts, progress
+from recommendations import charts, page_cache, progress
 from recommendations.csv_export import csv_response
 from recommendations.models import RecommendationResponse
 from recommendations.progress import Figures, Filters
@@ -120,15 +121,15 @@ def _require_monitor(request: HttpRequest) -> None:
 
 
 def _filtered(
-    request: HttpRequest, today: date
+    user: Any, params: QueryDict, today: date
 ) -> tuple[MonitoringFilterForm, Filters, Any]:
-    visible = progress.responses_for_monitoring(request.user, today=today)
-    form = MonitoringFilterForm(request.GET, visible=visible)
+    visible = progress.responses_for_monitoring(user, today=today)
+    form = MonitoringFilterForm(params, visible=visible)
     filters = form.filters()
     return (
         form,
         filters,
-        progress.responses_for_monitoring(request.user, filters=filters, today=today),
+        progress.responses_for_monitoring(user, filters=filters, today=today),
     )
 
 
@@ -153,6 +154,8 @@ def _rows(
     rollups: Sequence[Figures], *, id_prefix: str, params: QueryDict, drill: str
 ) -> list[Row]:
     longest = max((r.days_since_publication or 0 for r in rollups), default=0)
+    # Translated once for the table, not once per row.
+    bar_title = _("Status of the responses to %(what)s")
     rows = []
     for rollup in rollups:
         chart_id = f"{id_prefix}-{rollup.key}"
@@ -162,8 +165,7 @@ def _rows(
                 bar=charts.stacked_bar(
                     rollup.state_counts(),
                     chart_id=f"{chart_id}-states",
-                    title=_("Status of the responses to %(what)s")
-                    % {"what": rollup.label},
+                    title=bar_title % {"what": rollup.label},
                 ),
                 elapsed=charts.elapsed_bar(
                     rollup.days_since_publication,
@@ -181,14 +183,37 @@ def _rows(
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_monitor(request)
     today = timezone.localdate()
-    form, filters, queryset = _filtered(request, today)
+    # Everything below the page's frame is the same for everyone who sees the same responses,
+    # and is kept until the data changes (recommendations/page_cache.py).
+    content = page_cache.cached_content(
+        "monitoring-dashboard",
+        page_cache.responses_version(),
+        page_cache.visibility_scope(request.user),
+        request.GET.urlencode(),
+        today=today,
+        render=lambda: render_to_string(
+            "recommendations/monitoring/_dashboard_content.html",
+            _dashboard_context(request.user, request.GET, today),
+        ),
+    )
+    response = render(
+        request, "recommendations/monitoring/dashboard.html", {"content": content}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _dashboard_context(user: Any, params: QueryDict, today: date) -> dict[str, Any]:
+    """What the dashboard's content shows to `user` for the filters in `params`: nothing of the
+    user but what they may see (it is shared by everyone with the same visibility)."""
+    form, filters, queryset = _filtered(user, params, today)
     # The figures are counted by the database; the responses themselves are fetched only for a
     # selection small enough to list each recommendation and draw the grid.
     tallies = progress.tallies(queryset, today=today)
     show_detail = 0 < tallies.recommendations <= DETAIL_LIMIT
     responses = list(queryset) if show_detail else []
     overall = tallies.overall
-    params = request.GET.copy()
+    params = params.copy()
     drilled_recommendation = next(
         (
             r.recommendation
@@ -197,16 +222,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         None,
     )
-    context = {
+    return {
         "form": form,
         "today": today,
         "responses": responses,
         "show_detail": show_detail,
         "recommendation_count": tallies.recommendations,
-        "is_filtered": any(request.GET.values()),
+        "is_filtered": any(params.values()),
         "drilled_recommendation": drilled_recommendation,
         "without_recommendation": _query(params, recommendation=""),
-        "csv_query": request.GET.urlencode(),
+        "csv_query": params.urlencode(),
         "headline": progress.headline(overall),
         "overall": overall,
         "overall_chart": charts.state_bars(
@@ -239,9 +264,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "abbreviations": progress.STATE_ABBREVIATIONS,
         "kind_labels": dict(OrganisationKind.choices),
     }
-    response = render(request, "recommendations/monitoring/dashboard.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @dataclass(frozen=True)
@@ -339,7 +361,7 @@ def _csv_rows(responses: Any, today: date) -> Iterator[tuple[str | int, ...]]:
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _require_monitor(request)
     today = timezone.localdate()
-    _form, _filters, responses = _filtered(request, today)
+    _form, _filters, responses = _filtered(request.user, request.GET, today)
     response = csv_response(
         f"recommendation-responses-{today.isoformat()}.csv",
         [str(h) for h in CSV_HEADER],

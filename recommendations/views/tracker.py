@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,7 @@ from django_fsm import GET_STATE, RETURN_VALUE
 from accounts.models import Organisation, OrganisationKind
 from complaints.models import SuperComplaint
 from investigations.models import Investigation
+from recommendations import page_cache
 from recommendations.csv_export import csv_response
 from recommendations.models import (
     ProgressUpdate,
@@ -284,26 +286,37 @@ def summarise(
 @cache_control(public=True, max_age=300)
 def index(request: HttpRequest) -> HttpResponse:
     filters = TrackerFilters.from_query(request.GET)
+    # The same for everyone: worked out once per data version and query (page_cache.py).
+    content = page_cache.cached_content(
+        "tracker-index",
+        page_cache.responses_version(with_progress_updates=bool(filters.q)),
+        request.GET.urlencode(),
+        today=timezone.localdate(),
+        render=lambda: render_to_string(
+            "recommendations/tracker/_index_content.html",
+            _index_context(request.GET, filters),
+        ),
+    )
+    return render(request, "recommendations/tracker/index.html", {"content": content})
+
+
+def _index_context(query: QueryDict, filters: TrackerFilters) -> dict[str, Any]:
     matching = filters.apply(public_responses())
     page = Paginator(recommendations_with(matching), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        query.get("page")
     )
-    summaries = summarise(page.object_list, matching)
-    return render(
-        request,
-        "recommendations/tracker/index.html",
-        {
-            "filters": filters,
-            "options": filter_options(),
-            "page": page,
-            "page_numbers": list(page.paginator.get_elided_page_range(page.number)),
-            "ellipsis": Paginator.ELLIPSIS,
-            "summaries": summaries,
-            "state_labels": State.labels,
-            "open_data_fields": OPEN_DATA_FIELDS,
-            "drill_down_query": _query_without(request.GET, "page", "complaint"),
-        },
-    )
+    return {
+        "query": query,
+        "filters": filters,
+        "options": filter_options(),
+        "page": page,
+        "page_numbers": list(page.paginator.get_elided_page_range(page.number)),
+        "ellipsis": Paginator.ELLIPSIS,
+        "summaries": summarise(page.object_list, matching),
+        "state_labels": State.labels,
+        "open_data_fields": OPEN_DATA_FIELDS,
+        "drill_down_query": _query_without(query, "page", "complaint"),
+    }
 
 
 def _query_without(query: QueryDict, *names: str) -> str:

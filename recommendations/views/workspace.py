@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from django import forms as django_forms
@@ -20,9 +21,11 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,7 +37,7 @@ from accounts import permissions as perms
 from complaints.forms import ReasonForm
 from complaints.selectors import TimelineEntry
 from complaints.uploads import inert_download
-from recommendations import forms, services
+from recommendations import forms, page_cache, services
 from recommendations.csv_export import csv_response
 from recommendations.models import (
     ActionPlanItem,
@@ -122,7 +125,7 @@ def _list_rows(queryset: ResponseQuerySet) -> ResponseQuerySet:
 
 
 def _filtered(
-    request: HttpRequest, scoped: ResponseQuerySet
+    params: QueryDict, scoped: ResponseQuerySet
 ) -> tuple[ResponseQuerySet, forms.ResponseFilterForm]:
     """Apply the query string's filters to `scoped`. The complaints offered are only those of the
     responses the user may see, so a filter can never reach beyond them."""
@@ -135,7 +138,7 @@ def _filtered(
         )
         .distinct()
     ]
-    form = forms.ResponseFilterForm(request.GET or None, complaints=complaints)
+    form = forms.ResponseFilterForm(params or None, complaints=complaints)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     rows = scoped
@@ -146,6 +149,29 @@ def _filtered(
     if data.get("overdue"):
         rows = rows.overdue(clock.today())
     return rows, form
+
+
+# What a row of the list or the CSV reads of a response and what it is joined to (the rest of
+# those rows, the report's text above all, stays in the database). Each workflow model's state is
+# read by its state machine when the model is loaded.
+LIST_FIELDS = (
+    "state",
+    "due_on",
+    "original_due_on",
+    "extension_pending",
+    "outcome",
+    "response_text",
+    "published_at",
+    "organisation__name",
+    "joint_with__state",
+    "joint_with__organisation__name",
+    "recommendation__number",
+    "recommendation__text",
+    "recommendation__investigation__state",
+    "recommendation__investigation__report_title",
+    "recommendation__investigation__complaint__state",
+    "recommendation__investigation__complaint__reference",
+)
 
 
 def _counts(scoped: ResponseQuerySet) -> dict[str, int]:
@@ -420,31 +446,52 @@ def _require(allowed: bool) -> None:
 # --- Pages ----------------------------------------------------------------------------------------
 @require_GET
 def response_list(request: HttpRequest) -> HttpResponse:
-    scoped = RecommendationResponse.objects.visible_to(request.user)
-    rows, filter_form = _filtered(request, scoped)
-    counts = _counts(scoped)
-    # A force answers every chief constables' recommendation: hundreds of rows, so pages of them.
-    page = Paginator(_list_rows(rows), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return _no_store(
-        render(
-            request,
-            "recommendations/workspace/list.html",
-            {
-                "responses": list(page.object_list),
-                "page": page,
-                "page_numbers": list(page.paginator.get_elided_page_range(page.number)),
-                "ellipsis": Paginator.ELLIPSIS,
-                "filter_form": filter_form,
-                "state_counts": [
-                    (value, label, counts[value]) for value, label in State.choices
-                ],
-                "overdue_count": counts["overdue"],
-                "total": sum(counts[value] for value in State.values),
-                "today": clock.today(),
-                "query": request.GET.urlencode(),
-            },
-        )
+    today = clock.today()
+    # Everything below the page's frame is the same for everyone who sees the same responses,
+    # and is kept until the data changes (recommendations/page_cache.py).
+    content = page_cache.cached_content(
+        "response-list",
+        page_cache.responses_version(),
+        page_cache.visibility_scope(request.user),
+        request.GET.urlencode(),
+        today=today,
+        render=lambda: render_to_string(
+            "recommendations/workspace/_list_content.html",
+            _list_context(request.user, request.GET, today),
+        ),
     )
+    return _no_store(
+        render(request, "recommendations/workspace/list.html", {"content": content})
+    )
+
+
+def _list_context(user: Any, params: QueryDict, today: date) -> dict[str, Any]:
+    scoped = RecommendationResponse.objects.visible_to(user)
+    rows, filter_form = _filtered(params, scoped)
+    counts = _counts(scoped)
+    total = sum(counts[value] for value in State.values)
+    # A force answers every chief constables' recommendation: hundreds of rows, so pages of them.
+    paginator = Paginator(_list_rows(rows).only(*LIST_FIELDS), LIST_PAGE_SIZE)
+    if rows is scoped:
+        paginator.count = total  # no filter: already counted
+    page = paginator.get_page(params.get("page"))
+    return {
+        "responses": list(page.object_list),
+        "page": page,
+        "page_numbers": list(page.paginator.get_elided_page_range(page.number)),
+        "ellipsis": Paginator.ELLIPSIS,
+        "filter_form": filter_form,
+        "state_counts": [
+            (value, label, counts[value]) for value, label in State.choices
+        ],
+        # Looked up once: a model's get_FOO_display translates every choice on each call.
+        "state_labels": {value: str(label) for value, label in State.choices},
+        "overdue_count": counts["overdue"],
+        "total": total,
+        "today": today,
+        "params": params,
+        "query": params.urlencode(),
+    }
 
 
 def _csv_rows(responses: Iterable[RecommendationResponse]) -> Iterable[list[Any]]:
@@ -473,11 +520,11 @@ def _csv_rows(responses: Iterable[RecommendationResponse]) -> Iterable[list[Any]
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     scoped = RecommendationResponse.objects.visible_to(request.user)
-    rows, _form = _filtered(request, scoped)
+    rows, _form = _filtered(request.GET, scoped)
     response = csv_response(
         f"responses-{clock.today().isoformat()}.csv",
         CSV_HEADER,
-        _csv_rows(_list_rows(rows).iterator()),
+        _csv_rows(_list_rows(rows).only(*LIST_FIELDS).iterator()),
     )
     response["Cache-Control"] = "private, no-store"
     return response

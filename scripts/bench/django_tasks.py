@@ -7,13 +7,21 @@ bench's environment (DATABASE_URL, production settings). Each task prints one JS
   CaptureQueriesContext through the test client (after one warm-up request).
 - `verify FILE`: whether every transition acknowledged during the fault test (FILE: JSON list of
   [response id, transition, target]) is in the database and in the transition log.
+- `profile WORDS [N] [--cold]`: for iterating on a page, not part of the bench: requests each page
+  whose name contains one of WORDS (comma-separated) N times in-process as the bench's user, and
+  prints the app's and the database backend's CPU ms per request and the top cProfile entries.
+  `--cold` empties the derived-content cache before each request (the cost of a cache miss).
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
 import json
 import os
+import pstats
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +35,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import login  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -166,6 +175,68 @@ def queries() -> dict[str, Any]:
     }
 
 
+def _backend_cpu_seconds() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (0 on another database or when
+    the backend runs on another machine)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = text[text.rindex(")") + 2 :].split()
+    # proc(5) fields 14 and 15 (utime, stime), counted from field 3 here.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def profile(words: str, count: int, *, cold: bool) -> str:
+    """Each chosen page `count` times after one warm-up request: CPU per request and where the
+    app's CPU goes."""
+    report = io.StringIO()
+    os.environ["BENCH_ONLY"] = words
+    for page in pages():
+        if page is BASELINE and "healthz" not in words:
+            continue
+        client = Client(HTTP_HOST=HOST, REMOTE_ADDR=HOST)
+        if page["user"]:
+            client.cookies[settings.SESSION_COOKIE_NAME] = sign_in(
+                User.objects.get(username=page["user"])
+            )
+        client.get(page["path"])
+        # Timed without the profiler (which costs as much again), then profiled.
+        profiler = cProfile.Profile()
+        app = database = 0.0
+        for profiled in (False, True):
+            for _ in range(count):
+                if cold:
+                    caches["derived"].clear()
+                db_before = _backend_cpu_seconds()
+                before = time.process_time()
+                if profiled:
+                    profiler.enable()
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(page["path"])
+                if profiled:
+                    profiler.disable()
+                else:
+                    app += time.process_time() - before
+                    database += _backend_cpu_seconds() - db_before
+                if response.status_code != 200:
+                    raise SystemExit(f"{page['path']} answered {response.status_code}")
+        report.write(
+            f"\n=== {page['name']} {page['path']}: app {app * 1000 / count:.1f} ms, "
+            f"database {database * 1000 / count:.1f} ms per request; "
+            f"{len(captured)} queries, {len(response.content):,} bytes\n"
+        )
+        stats = pstats.Stats(profiler, stream=report)
+        stats.sort_stats("cumulative").print_stats(35)
+        stats.sort_stats("tottime").print_stats(25)
+    return report.getvalue()
+
+
 # What each acknowledged transition leaves on the response, besides its state.
 STAMPS = {"publish_response": "published_at", "start_work": "work_started_at"}
 
@@ -214,6 +285,11 @@ def main() -> None:
         result = queries()
     elif task == "verify":
         result = verify(args[0])
+    elif task == "profile":
+        cold = "--cold" in args
+        words, *rest = [arg for arg in args if arg != "--cold"]
+        sys.stdout.write(profile(words, int(rest[0]) if rest else 20, cold=cold))
+        return
     else:
         raise SystemExit(f"unknown task {task!r}")
     json.dump(result, sys.stdout)
