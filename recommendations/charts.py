@@ -5,6 +5,10 @@ and the page always shows the same figures in a table. States are told apart by 
 each has a pattern as well as a colour, counts are written on the bars, and the key gives every
 state's abbreviation. Every colour has at least 4.5:1 contrast with white text and 3:1 with the
 white page behind it.
+
+A dashboard draws hundreds of charts, so each is kept small: the patterns are defined once for the
+page (`shared_defs`) and every chart refers to them, and attributes shared by a chart's parts are
+set once on a group around them.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ def _join(parts: Sequence[str]) -> SafeString:
 
 
 def pattern_id(prefix: str, state: str) -> str:
-    return f"{prefix}-pattern-{state}"
+    return f"{prefix}-{state}"
 
 
 def fill(prefix: str, state: str) -> str:
@@ -81,24 +85,20 @@ def _pattern(prefix: str, state: str) -> SafeString:
     )
 
 
-def pattern_defs(prefix: str, states: Sequence[str] | None = None) -> SafeString:
-    """The `<defs>` with the patterns of `states` (default: all), ids starting with `prefix`."""
-    states = list(State.values) if states is None else states
-    patterns = [
-        _pattern(prefix, s) for s in states if STATE_STYLES[s].pattern != "solid"
-    ]
-    if not patterns:
-        return _join([])
-    return format_html("<defs>{}</defs>", _join(patterns))
-
-
 def shared_defs(prefix: str) -> SafeString:
-    """An invisible SVG holding every state's pattern, for the small swatches of a page (ids are
-    page-wide in HTML). Not `display: none`, which would stop browsers painting the patterns."""
+    """An invisible SVG holding every state's pattern, once for the whole page: every chart and
+    swatch of the page fills with them (ids are page-wide in HTML). Not `display: none`, which
+    would stop browsers painting the patterns."""
     return format_html(
         '<svg width="0" height="0" aria-hidden="true" focusable="false" '
-        'class="app-svg-defs">{}</svg>',
-        pattern_defs(prefix),
+        'class="app-svg-defs"><defs>{}</defs></svg>',
+        _join(
+            [
+                _pattern(prefix, state)
+                for state, style in STATE_STYLES.items()
+                if style.pattern != "solid"
+            ]
+        ),
     )
 
 
@@ -127,10 +127,11 @@ def describe(counts: Sequence[StateCount]) -> str:
 def _svg(
     chart_id: str, width: float, height: float, title: str, desc: str, body: SafeString
 ) -> SafeString:
+    # Inline in HTML, an `<svg>` needs no `xmlns`.
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
+        '<svg class="app-chart" role="img" '
         'width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
-        'aria-labelledby="{id}-title {id}-desc" focusable="false">'
+        'aria-labelledby="{id}-title {id}-desc">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
         "{body}</svg>",
         body=body,
@@ -146,17 +147,21 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _label(x: float, y: float, text: str, *, anchor: str = "middle") -> SafeString:
+def _labels(labels: Sequence[tuple[float, float, str]]) -> SafeString:
+    """White figures centred on (x, y), in one group that styles them all."""
+    if not labels:
+        return _join([])
     # A dark halo behind white figures keeps them legible over every colour and pattern.
     return format_html(
-        '<text x="{}" y="{}" text-anchor="{}" font-family="Arial, sans-serif" '
-        'font-size="12" font-weight="bold" fill="#ffffff" stroke="{}" stroke-width="3" '
-        'paint-order="stroke" stroke-linejoin="round">{}</text>',
-        _number(x),
-        _number(y),
-        anchor,
+        '<g text-anchor="middle" font-family="Arial, sans-serif" font-size="12" '
+        'font-weight="bold" fill="#ffffff" stroke="{}" stroke-width="3" '
+        'paint-order="stroke" stroke-linejoin="round">{}</g>',
         TEXT,
-        text,
+        format_html_join(
+            "",
+            '<text x="{}" y="{}">{}</text>',
+            ((_number(x), _number(y), text) for x, y, text in labels),
+        ),
     )
 
 
@@ -165,50 +170,44 @@ def stacked_bar(
     *,
     chart_id: str,
     title: str,
+    patterns: str,
     width: int = 180,
     height: int = 24,
 ) -> SafeString:
-    """One bar split into the share of responses at each state, in workflow order."""
+    """One bar split into the share of responses at each state, in workflow order. `patterns` is
+    the prefix of the page's `shared_defs`. The `<desc>` gives every figure, so the segments have
+    no titles of their own (the table beside the bar gives them too)."""
     desc = describe(counts)
-    total = sum(c.count for c in counts)
     shown = [c for c in counts if c.count]
-    parts = [pattern_defs(chart_id, [c.state for c in shown])]
-    if not total:
-        parts.append(
-            format_html(
-                '<rect x="0.5" y="0.5" width="{}" height="{}" fill="{}" stroke="{}"/>',
-                width - 1,
-                height - 1,
-                TRACK,
-                TRACK_BORDER,
-            )
+    if not shown:
+        body = format_html(
+            '<rect x="0.5" y="0.5" width="{}" height="{}" fill="{}" stroke="{}"/>',
+            width - 1,
+            height - 1,
+            TRACK,
+            TRACK_BORDER,
         )
-    # Translated once per bar, not per segment: a dashboard draws hundreds of bars.
-    segment_title = _("%(label)s: %(count)d of %(total)d")
+        return _svg(chart_id, width, height, title, desc, body)
+    segments = []
+    labels = []
     x = 0.0
     for i, count in enumerate(shown):
         # The last segment ends exactly at the right edge, whatever the rounding.
         segment = width - x if i == len(shown) - 1 else width * count.share
-        label = (
-            _label(x + segment / 2, height / 2 + 4, str(count.count))
-            if segment >= 18
-            else ""
+        segments.append(
+            (_number(x), _number(segment), height, fill(patterns, count.state))
         )
-        parts.append(
-            format_html(
-                '<g><title>{}</title><rect x="{}" y="0" width="{}" height="{}" fill="{}" '
-                'stroke="#ffffff" stroke-width="1"/>{}</g>',
-                segment_title
-                % {"label": count.label, "count": count.count, "total": total},
-                _number(x),
-                _number(segment),
-                height,
-                fill(chart_id, count.state),
-                label,
-            )
-        )
+        if segment >= 18:
+            labels.append((x + segment / 2, height / 2 + 4, str(count.count)))
         x += segment
-    return _svg(chart_id, width, height, title, desc, _join(parts))
+    body = format_html(
+        '<g stroke="#ffffff">{}</g>{}',
+        format_html_join(
+            "", '<rect x="{}" width="{}" height="{}" fill="{}"/>', segments
+        ),
+        _labels(labels),
+    )
+    return _svg(chart_id, width, height, title, desc, body)
 
 
 def elapsed_bar(
@@ -230,7 +229,7 @@ def elapsed_bar(
     ) % {"n": days, "scale": scale}
     body = format_html(
         '<rect x="0.5" y="0.5" width="{}" height="{}" fill="{}" stroke="{}"/>'
-        '<rect x="0" y="0" width="{}" height="{}" fill="{}"/>',
+        '<rect width="{}" height="{}" fill="{}"/>',
         width - 1,
         height - 1,
         TRACK,
@@ -247,14 +246,16 @@ def state_bars(
     *,
     chart_id: str,
     title: str,
+    patterns: str,
     width: int = 560,
 ) -> SafeString:
-    """A bar per state, labelled with the state's name and count: the headline distribution."""
+    """A bar per state, labelled with the state's name and count: the headline distribution.
+    `patterns` is the prefix of the page's `shared_defs`."""
     row, gap, label_width, count_width = 26, 8, 220, 40
     height = len(counts) * (row + gap)
     largest = max((c.count for c in counts), default=0) or 1
     room = width - label_width - count_width
-    parts = [pattern_defs(chart_id, [c.state for c in counts])]
+    parts = []
     for i, count in enumerate(counts):
         y = i * (row + gap)
         length = room * count.count / largest
@@ -274,7 +275,7 @@ def state_bars(
                 y=y,
                 len=_number(length),
                 row=row,
-                fill=fill(chart_id, count.state),
+                fill=fill(patterns, count.state),
                 cx=_number(label_width + length + 6),
                 count=count.count,
             )
@@ -286,10 +287,10 @@ def swatch(state: str, *, prefix: str, text: str = "", size: int = 16) -> SafeSt
     """A small decorative square of a state's colour and pattern (its patterns in `shared_defs`),
     optionally with short text on it. Hidden from assistive technology: say the state in text."""
     width = max(size, 12 + 8 * len(text)) if text else size
-    label = _label(width / 2, size / 2 + 4, text) if text else ""
+    label = _labels([(width / 2, size / 2 + 4, text)] if text else [])
     return format_html(
         '<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true" '
-        'focusable="false" class="app-chart-swatch">'
+        'class="app-chart-swatch">'
         '<rect width="{w}" height="{h}" fill="{fill}"/>{label}</svg>',
         w=width,
         h=size,

@@ -368,6 +368,44 @@ def test_charts_are_accessible_svg_beside_tables(client, known, hmicfrs_monitor)
     assert "<script" not in html.split("</main>")[0]
 
 
+def test_charts_fill_with_one_set_of_patterns_for_the_page(
+    client, known, hmicfrs_monitor
+):
+    """The state patterns are defined once for the page, not in every chart, and each state still
+    has its own fill (colour is not the only cue), without any inline style."""
+    rec1 = responses_of(known)[(1, MET)].recommendation
+    client.force_login(hmicfrs_monitor)
+
+    with at(TODAY):
+        html = client.get("/monitoring/").content.decode()
+
+    assert html.count("<defs>") == 1
+    patterns = dict(
+        re.findall(r'<pattern id="([^"]+)"[^>]*>(.*?)</pattern>', html, re.S)
+    )
+    assert sorted(patterns) == [
+        "pattern-implementation_reported",
+        "pattern-in_progress",
+        "pattern-response_published",
+    ]
+    assert len(set(patterns.values())) == 3
+    assert set(re.findall(r'fill="url\(#([^)]+)\)"', html)) <= set(patterns)
+    bar = re.search(
+        rf'<svg [^>]*aria-labelledby="recommendation-{rec1.pk}-states-title.*?</svg>',
+        html,
+    )
+    assert bar is not None
+    assert 'fill="url(#pattern-in_progress)"' in bar.group(0)
+    legend = re.search(r'<ul class="govuk-list app-chart-legend">(.*?)</ul>', html)
+    assert legend is not None
+    fills = re.findall(
+        r'<rect width="16" height="16" fill="([^"]+)"/>', legend.group(1)
+    )
+    assert len(fills) == len(R.choices) == len(set(fills))
+    assert " style=" not in html
+    assert "<style" not in html
+
+
 def test_grid_cells_link_to_responses_with_a_text_label(client, known, hmicfrs_monitor):
     late = responses_of(known)[(2, MET)]
     client.force_login(hmicfrs_monitor)

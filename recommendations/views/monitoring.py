@@ -41,7 +41,8 @@ from recommendations.progress_pdf import (
 from workflow import deadlines
 
 State = RecommendationResponse.State
-GRID_PREFIX = "monitoring-grid"
+# The ids of the page's state patterns (charts.shared_defs, drawn once), which every chart fills with.
+PATTERNS = "pattern"
 # Each recommendation's row and the organisations-by-recommendations grid are shown for a selection
 # of at most this many recommendations (a complaint's report has a few dozen); beyond it the page
 # asks for a narrower filter rather than draw thousands of rows.
@@ -166,6 +167,7 @@ def _rows(
                     rollup.state_counts(),
                     chart_id=f"{chart_id}-states",
                     title=bar_title % {"what": rollup.label},
+                    patterns=PATTERNS,
                 ),
                 elapsed=charts.elapsed_bar(
                     rollup.days_since_publication,
@@ -238,6 +240,7 @@ def _dashboard_context(user: Any, params: QueryDict, today: date) -> dict[str, A
             overall.state_counts(),
             chart_id="monitoring-overall",
             title=_("Responses by status"),
+            patterns=PATTERNS,
         ),
         "recommendation_rows": _rows(
             progress.by_recommendation(responses, today=today),
@@ -258,8 +261,8 @@ def _dashboard_context(user: Any, params: QueryDict, today: date) -> dict[str, A
             drill="organisation",
         ),
         "grid": _grid(progress.grid(responses), today),
-        "grid_defs": charts.shared_defs(GRID_PREFIX),
-        "legend": charts.legend(prefix=GRID_PREFIX),
+        "pattern_defs": charts.shared_defs(PATTERNS),
+        "legend": charts.legend(prefix=PATTERNS),
         "states": State.choices,
         "abbreviations": progress.STATE_ABBREVIATIONS,
         "kind_labels": dict(OrganisationKind.choices),
@@ -293,7 +296,7 @@ def _grid(grid: progress.Grid, today: date) -> dict[str, Any]:
                     url=response_url(response.pk),
                     swatch=charts.swatch(
                         response.state,
-                        prefix=GRID_PREFIX,
+                        prefix=PATTERNS,
                         text=abbreviation + ("!" if overdue else ""),
                         size=22,
                     ),
