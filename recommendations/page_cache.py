@@ -23,6 +23,8 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import caches
+from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -102,3 +104,24 @@ def cached_content(
         content = render()
         cache.set(cache_key, content)
     return content
+
+
+def visible_content(
+    page: str,
+    user: Any,
+    params: QueryDict,
+    *,
+    today: date,
+    template: str,
+    context: Callable[[Any, QueryDict, date], dict[str, Any]],
+) -> SafeString:
+    """A page's content block for what `user` may see of the responses, filtered by `params`:
+    the same for everyone with the user's visibility scope, and kept until the data changes."""
+    return cached_content(
+        page,
+        responses_version(),
+        visibility_scope(user),
+        params.urlencode(),
+        today=today,
+        render=lambda: render_to_string(template, context(user, params, today)),
+    )

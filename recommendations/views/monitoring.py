@@ -20,7 +20,6 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -187,16 +186,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # Everything below the page's frame is the same for everyone who sees the same responses,
     # and is kept until the data changes (recommendations/page_cache.py).
-    content = page_cache.cached_content(
+    content = page_cache.visible_content(
         "monitoring-dashboard",
-        page_cache.responses_version(),
-        page_cache.visibility_scope(request.user),
-        request.GET.urlencode(),
+        request.user,
+        request.GET,
         today=today,
-        render=lambda: render_to_string(
-            "recommendations/monitoring/_dashboard_content.html",
-            _dashboard_context(request.user, request.GET, today),
-        ),
+        template="recommendations/monitoring/_dashboard_content.html",
+        context=_dashboard_context,
     )
     response = render(
         request, "recommendations/monitoring/dashboard.html", {"content": content}

@@ -25,7 +25,6 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -449,16 +448,13 @@ def response_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     # Everything below the page's frame is the same for everyone who sees the same responses,
     # and is kept until the data changes (recommendations/page_cache.py).
-    content = page_cache.cached_content(
+    content = page_cache.visible_content(
         "response-list",
-        page_cache.responses_version(),
-        page_cache.visibility_scope(request.user),
-        request.GET.urlencode(),
+        request.user,
+        request.GET,
         today=today,
-        render=lambda: render_to_string(
-            "recommendations/workspace/_list_content.html",
-            _list_context(request.user, request.GET, today),
-        ),
+        template="recommendations/workspace/_list_content.html",
+        context=_list_context,
     )
     return _no_store(
         render(request, "recommendations/workspace/list.html", {"content": content})
