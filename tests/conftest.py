@@ -6,7 +6,19 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role
-from tests.factories import COLLEGE, HMICFRS, IOPC, MOPAC, Team, UserFactory, org
+from investigations.models import Investigation
+from tests.factories import (
+    COLLEGE,
+    HMICFRS,
+    IOPC,
+    MOPAC,
+    EligibleComplaintFactory,
+    Team,
+    UserFactory,
+    investigation_in,
+    org,
+    published_report,
+)
 
 # The tests that take tens of seconds each, with their rough cost in seconds on one core. Under
 # xdist they are spread over the workers and started first (`_spread_the_long_tests`); otherwise
@@ -215,3 +227,25 @@ def team(hmicfrs_investigator, college_investigator, iopc_investigator, approver
         investigators=(college_investigator, iopc_investigator),
         approvers=(approvers["hmicfrs"], approvers["college"], approvers["iopc"]),
     )
+
+
+@pytest.fixture
+def two_bodies_complaints(team):
+    """Hestia's complaint (recommendations to the Met and MOPAC) and the Centre for Women's
+    Justice's (to Kent Police)."""
+    hestia = published_report(team)
+    cwj = investigation_in(
+        Investigation.State.PUBLISHED,
+        team,
+        complaint=EligibleComplaintFactory(
+            organisation=org("centre-for-womens-justice")
+        ),
+        recommendations=[
+            {
+                "text": "Vet every officer again.",
+                "recipient_kinds": [],
+                "named_recipients": [org("kent-police")],
+            }
+        ],
+    )
+    return hestia, cwj

@@ -120,7 +120,19 @@ class Model:
 
 
 # --- The super-complaint ----------------------------------------------------------------------------
-class ComplaintModel(Model):
+class SingleStateModel(Model):
+    """A model of one object, whose state is `self.state` whatever the subject."""
+
+    state: str
+
+    def state_of(self, subject: str) -> str:
+        return self.state
+
+    def set_state(self, subject: str, state: str) -> None:
+        self.state = state
+
+
+class ComplaintModel(SingleStateModel):
     """Hestia's complaint from draft to the eligibility decision (or withdrawal)."""
 
     MEMBERS = frozenset({"hestia_member", "hestia_colleague"})
@@ -169,12 +181,6 @@ class ComplaintModel(Model):
         self.investigation_opened = False
         self.decision_reasons = ""
         self.withdrawal_reason = ""
-
-    def state_of(self, subject: str) -> str:
-        return self.state
-
-    def set_state(self, subject: str, state: str) -> None:
-        self.state = state
 
     ACTIONS = (
         *TRANSITIONS,
@@ -388,7 +394,7 @@ FACT_CHECKERS = ("met", "kent")
 HISTORICAL_TITLE = "An earlier report"
 
 
-class InvestigationModel(Model):
+class InvestigationModel(SingleStateModel):
     """An investigation opened by an eligible decision, with a lead, two more investigators and an
     approver of each authority on its team, up to and including publication."""
 
@@ -452,12 +458,6 @@ class InvestigationModel(Model):
         self.approvals: set[str] = set()
         self.published = False
         self.responses: set[tuple[int, str]] = set()
-
-    def state_of(self, subject: str) -> str:
-        return self.state
-
-    def set_state(self, subject: str, state: str) -> None:
-        self.state = state
 
     ACTIONS = (
         *TRANSITIONS,

@@ -18,7 +18,6 @@ from recommendations.progress import elapsed_label
 from tests.factories import (
     MET,
     MOPAC,
-    EligibleComplaintFactory,
     investigation_in,
     org,
     published_report,
@@ -255,28 +254,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
-
-
-@pytest.fixture
-def two_bodies_complaints(team):
-    """Hestia's complaint (recommendations to the Met and MOPAC) and the Centre for Women's
-    Justice's (to Kent Police)."""
-    hestia = published_report(team)
-    cwj = investigation_in(
-        Investigation.State.PUBLISHED,
-        team,
-        complaint=EligibleComplaintFactory(
-            organisation=org("centre-for-womens-justice")
-        ),
-        recommendations=[
-            {
-                "text": "Vet every officer again.",
-                "recipient_kinds": [],
-                "named_recipients": [org("kent-police")],
-            }
-        ],
-    )
-    return hestia, cwj
 
 
 def test_designated_body_sees_only_its_own_complaints(

@@ -12,15 +12,12 @@ from django.core.cache import caches
 from django.test import Client
 
 from accounts.models import Organisation
-from investigations.models import Investigation
 from recommendations import services
 from recommendations.models import RecommendationResponse
 from recommendations.page_cache import visibility_scope
 from tests.factories import (
     MET,
     MOPAC,
-    EligibleComplaintFactory,
-    investigation_in,
     org,
     published_report,
     response_in,
@@ -224,27 +221,6 @@ def test_a_progress_update_is_found_at_once_by_the_trackers_search(
 
 
 # --- Never shared across visibility, never holding the user's own things --------------------------
-@pytest.fixture
-def two_bodies_complaints(team):
-    """Hestia's complaint (to the Met and MOPAC) and the Centre for Women's Justice's (to Kent)."""
-    hestia = published_report(team)
-    cwj = investigation_in(
-        Investigation.State.PUBLISHED,
-        team,
-        complaint=EligibleComplaintFactory(
-            organisation=org("centre-for-womens-justice")
-        ),
-        recommendations=[
-            {
-                "text": "Vet every officer again.",
-                "recipient_kinds": [],
-                "named_recipients": [org("kent-police")],
-            }
-        ],
-    )
-    return hestia, cwj
-
-
 def test_users_who_see_different_responses_get_their_own_dashboard(
     two_bodies_complaints, hestia_member, cwj_member
 ):
