@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from complaints.models import EligibilityView, SuperComplaint
 from workflow.models import DueDateChange, TransitionLog
@@ -17,25 +17,42 @@ def complaints_visible_to(user: Any) -> QuerySet[SuperComplaint]:
 
 
 def complaint_for_page(user: Any, pk: int) -> QuerySet[SuperComplaint]:
-    """The complaint with everything its page reads, restricted to what `user` may see."""
+    """The complaint with the rows its page reads with it, restricted to what `user` may see.
+    What only its record reads is loaded when the record is rendered (`load_record`)."""
     return (
         SuperComplaint.objects.visible_to(user)
         .filter(pk=pk)
         .select_related(
             "organisation", "created_by", "repeats__investigation", "investigation"
         )
-        .prefetch_related(
-            "evidence",
-            "forces_concerned",
-            "investigation__progress_reports",
-            "investigation__team",
-            Prefetch(
-                "eligibility_views",
-                queryset=EligibilityView.objects.select_related(
-                    "authority", "recorded_by"
-                ).order_by("recorded_at", "pk"),
-            ),
-        )
+        # Who may open the investigation and appoint its lead depends on its team.
+        .prefetch_related("investigation__team")
+    )
+
+
+def _views() -> Prefetch:
+    return Prefetch(
+        "eligibility_views",
+        queryset=EligibilityView.objects.select_related(
+            "authority", "recorded_by"
+        ).order_by("recorded_at", "pk"),
+    )
+
+
+def load_views(complaint: SuperComplaint) -> None:
+    """Loads the authorities' views of the complaint (once, however often they are read)."""
+    prefetch_related_objects([complaint], _views())
+
+
+def load_record(complaint: SuperComplaint) -> None:
+    """Loads what the record on the complaint's page shows beyond the rows read with it (what
+    is loaded already is not read again)."""
+    prefetch_related_objects(
+        [complaint],
+        "evidence",
+        "forces_concerned",
+        "investigation__progress_reports",
+        _views(),
     )
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts import permissions as perms
 from accounts.models import DECISION_MAKING_AUTHORITIES, Organisation
-from complaints import selectors, services
+from complaints import page_cache, selectors, services
 from complaints.forms import DraftForm, EligibilityViewForm, ReasonForm, RepeatForm
 from complaints.letters import acknowledgement_letter as build_letter
 from complaints.models import SuperComplaint
@@ -202,11 +203,15 @@ def complaint_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _detail_context(
-    request: HttpRequest, complaint: SuperComplaint, **extra: Any
+def _record_context(
+    complaint: SuperComplaint,
+    *,
+    today: Any,
+    can_open_investigation: bool,
+    can_edit: bool,
 ) -> dict[str, Any]:
-    user = request.user
-    today = timezone.localdate()
+    """What the record on the complaint's page shows (complaints/_record.html)."""
+    selectors.load_record(complaint)
     explanations = []
     if complaint.received_at:
         explanations.append(
@@ -224,16 +229,59 @@ def _detail_context(
     authorities = Organisation.objects.of_kind(*DECISION_MAKING_AUTHORITIES).order_by(
         "kind"
     )
-    actions = actions_for(complaint, user)
     investigation = getattr(complaint, "investigation", None)
-    context = {
+    return {
+        "complaint": complaint,
         "investigation": investigation,
         "progress_reports": (
             investigation.progress_reports.all() if investigation else []
         ),
-        "can_open_investigation": bool(
-            investigation and perms.can_see_investigation(user, investigation)
+        "can_open_investigation": can_open_investigation,
+        "can_edit": can_edit,
+        "acknowledgement_overdue": complaint.is_acknowledgement_overdue(today),
+        "explanations": explanations,
+        "authority_views": [
+            (authority, views.get(authority.kind)) for authority in authorities
+        ],
+        "timeline": selectors.timeline_for(complaint),
+    }
+
+
+def _detail_context(
+    request: HttpRequest, complaint: SuperComplaint, **extra: Any
+) -> dict[str, Any]:
+    """The complaint's page: its record, the same for everyone who may see the complaint and
+    kept until it changes (complaints/page_cache.py), and what this person can do, worked out
+    on every request."""
+    user = request.user
+    today = timezone.localdate()
+    if complaint.state in SuperComplaint.AWAITING_DECISION:
+        # The decision's conditions read the authorities' views, as do the messages saying whose
+        # view is still missing.
+        selectors.load_views(complaint)
+    actions = actions_for(complaint, user)
+    investigation = getattr(complaint, "investigation", None)
+    can_open_investigation = bool(
+        investigation and perms.can_see_investigation(user, investigation)
+    )
+    can_edit = perms.can_edit_draft(user, complaint)
+    context = {
+        "record": page_cache.record(
+            complaint,
+            today=today,
+            can_open_investigation=can_open_investigation,
+            can_edit=can_edit,
+            render=lambda: render_to_string(
+                "complaints/_record.html",
+                _record_context(
+                    complaint,
+                    today=today,
+                    can_open_investigation=can_open_investigation,
+                    can_edit=can_edit,
+                ),
+            ),
         ),
+        "investigation": investigation,
         "can_appoint_lead": bool(
             investigation
             and not investigation.is_concluded
@@ -241,9 +289,6 @@ def _detail_context(
         ),
         "lead_form": LeadForm(),
         "complaint": complaint,
-        "today": today,
-        "acknowledgement_overdue": complaint.is_acknowledgement_overdue(today),
-        "explanations": explanations,
         "actions": actions,
         "reason_forms": {
             action.name: ReasonForm(
@@ -254,9 +299,6 @@ def _detail_context(
             for action in actions
             if action.needs_reason
         },
-        "authority_views": [
-            (authority, views.get(authority.kind)) for authority in authorities
-        ],
         "can_record_view": perms.can_record_eligibility_view(user, complaint)
         and complaint.state == SuperComplaint.State.UNDER_ASSESSMENT,
         "view_form": EligibilityViewForm(),
@@ -269,9 +311,8 @@ def _detail_context(
                 "material_change": complaint.material_change,
             },
         ),
-        "timeline": selectors.timeline_for(complaint),
         "is_owner": perms.is_member_of_complainant(user, complaint),
-        "can_edit": perms.can_edit_draft(user, complaint),
+        "can_edit": can_edit,
     }
     context.update(extra)
     return context

@@ -156,7 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # after AXES_FAILURE_LIMIT failures; attempts are kept in the database, so every app server sees them.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -211,7 +211,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # "derived" holds pages worked out from the data (the monitoring dashboard, the public tracker, the
 # recipients' list), always in each process's own memory: every key carries the data version it
 # was made from (recommendations/page_cache.py), so an entry is never stale, however many servers
-# there are. At most MAX_ENTRIES pages (a dashboard is up to about 1 MB) per process.
+# there are. At most MAX_ENTRIES pages (a dashboard is up to about 1 MB) per process. "records"
+# holds the records on complaints' pages the same way (complaints/page_cache.py): small (about
+# 20 KB each), and one or more per complaint, so kept apart from the large pages.
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -220,6 +222,12 @@ CACHES = {
         "LOCATION": "derived",
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 100},
+    },
+    "records": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "records",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
 if CACHE_BACKEND == "database":
@@ -236,6 +244,7 @@ if TESTING:
     # log entries again (SQLite hands rolled-back ids out again), hence the same version: a test
     # that wants the derived cache turns it on and empties it (`derived_cache` in the tests).
     CACHES["derived"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    CACHES["records"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

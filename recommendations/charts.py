@@ -1,7 +1,9 @@
 """Charts of response progress as inline SVG, drawn on the server: no script, nothing fetched.
 
-Each chart is an `<svg role="img">` with a `<title>` and a `<desc>` that give its figures in words,
-and the page always shows the same figures in a table. States are told apart by more than colour:
+A chart that stands on its own is an `<svg role="img">` with a `<title>` and a `<desc>` that give
+its figures in words, and the page always shows the same figures in a table. The small bars drawn
+in a table's rows, beside the cells that give their figures, are hidden from assistive technology
+instead: a screen reader would otherwise read every figure of the row twice. States are told apart by more than colour:
 each has a pattern as well as a colour, counts are written on the bars, and the key gives every
 state's abbreviation. Every colour has at least 4.5:1 contrast with white text and 3:1 with the
 white page behind it.
@@ -143,6 +145,17 @@ def _svg(
     )
 
 
+def _decorative_svg(width: float, height: float, body: SafeString) -> SafeString:
+    """A chart beside the figures it draws: hidden from assistive technology, without a title."""
+    return format_html(
+        '<svg class="app-chart" aria-hidden="true" focusable="false" '
+        'width="{w}" height="{h}" viewBox="0 0 {w} {h}">{body}</svg>',
+        body=body,
+        w=_number(width),
+        h=_number(height),
+    )
+
+
 def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -168,16 +181,13 @@ def _labels(labels: Sequence[tuple[float, float, str]]) -> SafeString:
 def stacked_bar(
     counts: Sequence[StateCount],
     *,
-    chart_id: str,
-    title: str,
     patterns: str,
     width: int = 180,
     height: int = 24,
 ) -> SafeString:
-    """One bar split into the share of responses at each state, in workflow order. `patterns` is
-    the prefix of the page's `shared_defs`. The `<desc>` gives every figure, so the segments have
-    no titles of their own (the table beside the bar gives them too)."""
-    desc = describe(counts)
+    """One bar split into the share of responses at each state, in workflow order, for a table
+    row whose cells give the counts (so decorative: see the module's docstring). `patterns` is the
+    prefix of the page's `shared_defs`."""
     shown = [c for c in counts if c.count]
     if not shown:
         body = format_html(
@@ -187,7 +197,7 @@ def stacked_bar(
             TRACK,
             TRACK_BORDER,
         )
-        return _svg(chart_id, width, height, title, desc, body)
+        return _decorative_svg(width, height, body)
     segments = []
     labels = []
     x = 0.0
@@ -207,26 +217,20 @@ def stacked_bar(
         ),
         _labels(labels),
     )
-    return _svg(chart_id, width, height, title, desc, body)
+    return _decorative_svg(width, height, body)
 
 
 def elapsed_bar(
     days: int | None,
     *,
     longest: int,
-    chart_id: str,
-    title: str,
     width: int = 160,
     height: int = 12,
 ) -> SafeString:
-    """A bar as long as the time since publication, on a scale shared by every row of a table."""
+    """A bar as long as the time since publication, on a scale shared by every row of a table,
+    beside the time in words (so decorative: see the module's docstring)."""
     days = days or 0
     scale = max(longest, 1)
-    desc = ngettext(
-        "%(n)d day since publication, on a scale of %(scale)d days.",
-        "%(n)d days since publication, on a scale of %(scale)d days.",
-        days,
-    ) % {"n": days, "scale": scale}
     body = format_html(
         '<rect x="0.5" y="0.5" width="{}" height="{}" fill="{}" stroke="{}"/>'
         '<rect width="{}" height="{}" fill="{}"/>',
@@ -238,7 +242,7 @@ def elapsed_bar(
         height,
         ELAPSED,
     )
-    return _svg(chart_id, width, height, title, desc, body)
+    return _decorative_svg(width, height, body)
 
 
 def state_bars(

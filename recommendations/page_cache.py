@@ -17,23 +17,21 @@ simply never asked for again (they age out of the cache).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.core.cache import caches
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from accounts import permissions as perms
 from accounts.models import Organisation
 from recommendations.models import ProgressUpdate
 from workflow import versions
+from workflow.versions import cached_content
 
-CACHE_ALIAS = "derived"
+__all__ = ["cached_content", "responses_version", "visibility_scope", "visible_content"]
 
 # What the pages print or filter by of an organisation: its names, slug and kind.
 ORGANISATION_FIELDS = ("name", "short_name", "slug", "kind")
@@ -87,23 +85,6 @@ def visibility_scope(user: Any) -> str:
     if perms.is_recipient(user):
         return f"recipient:{user.organisation_id}"
     return "none"
-
-
-def cached_content(
-    page: str, *key: str, today: date, render: Callable[[], SafeString]
-) -> SafeString:
-    """The content `render()` makes, kept under `page`, `key`, the language and `today` (the
-    date the content is worked out for). Read the data version (part of `key`) before
-    rendering, so an entry is never older than its version."""
-    parts = [page, get_language() or "", today.isoformat(), *key]
-    cache_key = f"{page}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    cache = caches[CACHE_ALIAS]
-    content = cache.get(cache_key)
-    if content is None:
-        # A SafeString from our own templates; it stays one through the cache's pickling.
-        content = render()
-        cache.set(cache_key, content)
-    return content
 
 
 def visible_content(

@@ -1,6 +1,6 @@
 """Data versions: short strings that change whenever the data behind a derived page could have
 changed, so a page worked out once can be kept under a key holding the version it was made from
-(see `recommendations/page_cache.py`). The same version always means the same data, in every
+(`cached_content`, below; used by `recommendations/page_cache.py` and `complaints/page_cache.py`). The same version always means the same data, in every
 process and on every server, so such an entry is never stale and needs no invalidation.
 
 The backbone is the head of the transition log. Every state change of every workflow object, and
@@ -15,10 +15,14 @@ before it. What changes without a log entry needs its own part, read from its ta
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
+from django.core.cache import caches
 from django.db.models import Count, Max, QuerySet
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from workflow.models import TransitionLog
 
@@ -49,3 +53,24 @@ def fingerprint(rows: QuerySet[Any], fields: Iterable[str]) -> str:
 def combine(*parts: str) -> str:
     """One short version of several."""
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def cached_content(
+    page: str,
+    *key: str,
+    today: date,
+    render: Callable[[], SafeString],
+    alias: str = "derived",
+) -> SafeString:
+    """The content `render()` makes, kept in the cache `alias` (config/settings.py) under `page`,
+    `key`, the language and `today` (the date the content is worked out for). Read the data
+    version (part of `key`) before rendering, so an entry is never older than its version."""
+    parts = [page, get_language() or "", today.isoformat(), *key]
+    cache_key = f"{page}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    cache = caches[alias]
+    content = cache.get(cache_key)
+    if content is None:
+        # A SafeString from our own templates; it stays one through the cache's pickling.
+        content = render()
+        cache.set(cache_key, content)
+    return content

@@ -150,29 +150,16 @@ class Row:
     link: str
 
 
-def _rows(
-    rollups: Sequence[Figures], *, id_prefix: str, params: QueryDict, drill: str
-) -> list[Row]:
+def _rows(rollups: Sequence[Figures], *, params: QueryDict, drill: str) -> list[Row]:
     longest = max((r.days_since_publication or 0 for r in rollups), default=0)
-    # Translated once for the table, not once per row.
-    bar_title = _("Status of the responses to %(what)s")
     rows = []
     for rollup in rollups:
-        chart_id = f"{id_prefix}-{rollup.key}"
         rows.append(
             Row(
                 rollup=rollup,
-                bar=charts.stacked_bar(
-                    rollup.state_counts(),
-                    chart_id=f"{chart_id}-states",
-                    title=bar_title % {"what": rollup.label},
-                    patterns=PATTERNS,
-                ),
+                bar=charts.stacked_bar(rollup.state_counts(), patterns=PATTERNS),
                 elapsed=charts.elapsed_bar(
-                    rollup.days_since_publication,
-                    longest=longest,
-                    chart_id=f"{chart_id}-elapsed",
-                    title=rollup.since_publication,
+                    rollup.days_since_publication, longest=longest
                 ),
                 link=_query(params, **{drill: rollup.key}),
             )
@@ -240,19 +227,16 @@ def _dashboard_context(user: Any, params: QueryDict, today: date) -> dict[str, A
         ),
         "recommendation_rows": _rows(
             progress.by_recommendation(responses, today=today),
-            id_prefix="recommendation",
             params=params,
             drill="recommendation",
         ),
         "report_rows": _rows(
             tallies.by_report,
-            id_prefix="report",
             params=params,
             drill="complaint",
         ),
         "organisation_rows": _rows(
             tallies.by_organisation,
-            id_prefix="organisation",
             params=params,
             drill="organisation",
         ),

@@ -57,7 +57,7 @@ def sign_in(user: User) -> str:
     time, record the access and so on). Returns the session key."""
     request = RequestFactory().post("/sign-in/", REMOTE_ADDR=HOST, HTTP_HOST=HOST)
     request.session = import_string(settings.SESSION_ENGINE + ".SessionStore")()
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="accounts.backends.UserBackend")
     request.session.save()
     return request.session.session_key
 
