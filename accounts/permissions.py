@@ -155,7 +155,8 @@ def can_publish_report(user: Any, investigation: Any) -> bool:
 
 
 def can_see_investigation(user: Any, investigation: Any) -> bool:
-    return is_on_team(user, investigation) or is_monitor(user)
+    # The roles first: they are read with the user, the team is a query.
+    return is_monitor(user) or is_on_team(user, investigation)
 
 
 # --- Recipients' responses to recommendations ----------------------------------------------------

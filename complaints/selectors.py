@@ -17,16 +17,13 @@ def complaints_visible_to(user: Any) -> QuerySet[SuperComplaint]:
 
 
 def complaint_for_page(user: Any, pk: int) -> QuerySet[SuperComplaint]:
-    """The complaint with the rows its page reads with it, restricted to what `user` may see.
-    What only its record reads is loaded when the record is rendered (`load_record`)."""
+    """The complaint with its body and investigation, restricted to what `user` may see. What
+    only its record reads is loaded when the record is rendered (`load_record`); the rest (the
+    repeated complaint, the team) is read only by the few pages and people that need it."""
     return (
         SuperComplaint.objects.visible_to(user)
         .filter(pk=pk)
-        .select_related(
-            "organisation", "created_by", "repeats__investigation", "investigation"
-        )
-        # Who may open the investigation and appoint its lead depends on its team.
-        .prefetch_related("investigation__team")
+        .select_related("organisation", "investigation")
     )
 
 

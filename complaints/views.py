@@ -265,6 +265,19 @@ def _detail_context(
         investigation and perms.can_see_investigation(user, investigation)
     )
     can_edit = perms.can_edit_draft(user, complaint)
+    can_appoint_lead = bool(
+        investigation
+        and not investigation.is_concluded
+        and perms.can_appoint_lead(user, investigation)
+    )
+    can_link_repeat = (
+        perms.can_triage(user, complaint)
+        and complaint.state in SuperComplaint.AWAITING_DECISION
+    )
+    can_record_view = (
+        perms.can_record_eligibility_view(user, complaint)
+        and complaint.state == SuperComplaint.State.UNDER_ASSESSMENT
+    )
     context = {
         "record": page_cache.record(
             complaint,
@@ -282,12 +295,9 @@ def _detail_context(
             ),
         ),
         "investigation": investigation,
-        "can_appoint_lead": bool(
-            investigation
-            and not investigation.is_concluded
-            and perms.can_appoint_lead(user, investigation)
-        ),
-        "lead_form": LeadForm(),
+        "can_appoint_lead": can_appoint_lead,
+        # The forms are made only for who is shown them (their choices are queries).
+        "lead_form": LeadForm() if can_appoint_lead else None,
         "complaint": complaint,
         "actions": actions,
         "reason_forms": {
@@ -299,18 +309,18 @@ def _detail_context(
             for action in actions
             if action.needs_reason
         },
-        "can_record_view": perms.can_record_eligibility_view(user, complaint)
-        and complaint.state == SuperComplaint.State.UNDER_ASSESSMENT,
-        "view_form": EligibilityViewForm(),
-        "can_link_repeat": perms.can_triage(user, complaint)
-        and complaint.state in SuperComplaint.AWAITING_DECISION,
+        "can_record_view": can_record_view,
+        "view_form": EligibilityViewForm() if can_record_view else None,
+        "can_link_repeat": can_link_repeat,
         "repeat_form": RepeatForm(
             complaint=complaint,
             initial={
                 "earlier": complaint.repeats_id,
                 "material_change": complaint.material_change,
             },
-        ),
+        )
+        if can_link_repeat
+        else None,
         "is_owner": perms.is_member_of_complainant(user, complaint),
         "can_edit": can_edit,
     }
