@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 
 from accounts.models import Role
@@ -110,6 +111,34 @@ def pytest_collection_modifyitems(
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _cache_as_in_production(settings, alias: str):
+    """The cache `alias` in each process's memory as in production (the tests' settings turn the
+    page caches off: see config/settings.py), empty before and after the test."""
+    settings.CACHES = {
+        **settings.CACHES,
+        alias: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{alias}",
+        },
+    }
+    cache = caches[alias]
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def derived_cache(settings):
+    """The derived-page cache (recommendations/page_cache.py) turned on."""
+    yield from _cache_as_in_production(settings, "derived")
+
+
+@pytest.fixture
+def records_cache(settings):
+    """The complaint records cache (complaints/page_cache.py) turned on."""
+    yield from _cache_as_in_production(settings, "records")
 
 
 def _persona(username: str, slug: str, *roles: str):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import factory
+import time_machine
 
 from accounts.models import Organisation, Role, RoleGrant, User
+from complaints import services as complaint_services
 from complaints.models import EligibilityView, Evidence, SuperComplaint
 from investigations import services
 from investigations.models import EvidenceItem, Investigation, TeamMember
@@ -86,6 +88,17 @@ class EligibilityViewFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SubFactory(
         UserFactory, organisation=factory.SelfAttribute("..authority")
     )
+
+
+def submitted_on(member: User, moment: datetime) -> SuperComplaint:
+    """A complaint of `member`'s body, with its evidence, submitted by them at `moment`."""
+    complaint = ComplaintFactory(organisation=member.organisation, created_by=member)
+    EvidenceFactory(complaint=complaint)
+    with time_machine.travel(moment, tick=False):
+        complaint_services.submit_complaint(
+            SuperComplaint.objects.get(pk=complaint.pk), by=member
+        )
+    return SuperComplaint.objects.get(pk=complaint.pk)
 
 
 class EligibleComplaintFactory(ComplaintFactory):

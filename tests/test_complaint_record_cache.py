@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import caches
 
 from accounts.models import Organisation, User
 from complaints import services
@@ -21,6 +20,7 @@ from tests.factories import (
     EligibleComplaintFactory,
     EvidenceFactory,
     investigation_in,
+    submitted_on,
 )
 from workflow.services import add_extra_holiday
 
@@ -29,37 +29,13 @@ S = SuperComplaint.State
 # A Monday: the acknowledgement is due five working days later, the decision target later still.
 RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
 
-
-@pytest.fixture(autouse=True)
-def records(settings):
-    """The records cache as in production (the tests' settings turn it off), empty."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "records": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "test-complaint-records",
-        },
-    }
-    cache = caches["records"]
-    cache.clear()
-    yield cache
-    cache.clear()
-
-
-def submitted(member):
-    complaint = ComplaintFactory(organisation=member.organisation, created_by=member)
-    EvidenceFactory(complaint=complaint)
-    with time_machine.travel(RECEIVED, tick=False):
-        services.submit_complaint(
-            SuperComplaint.objects.get(pk=complaint.pk), by=member
-        )
-    return SuperComplaint.objects.get(pk=complaint.pk)
+pytestmark = pytest.mark.usefixtures("records_cache")
 
 
 @pytest.fixture
 def assessed(hestia_member, hmicfrs_triager):
     """Received, acknowledged and under assessment: awaiting the authorities' views."""
-    complaint = submitted(hestia_member)
+    complaint = submitted_on(hestia_member, RECEIVED)
     services.acknowledge_complaint(complaint, by=hmicfrs_triager)
     services.start_assessment(
         SuperComplaint.objects.get(pk=complaint.pk), by=hmicfrs_triager
@@ -85,7 +61,7 @@ def cached(client, complaint):
 
 # --- The cache is used ----------------------------------------------------------------------------
 def test_a_second_request_reads_the_record_from_the_cache(
-    client, assessed, hmicfrs_monitor, django_assert_num_queries, records
+    client, assessed, hmicfrs_monitor, django_assert_num_queries, records_cache
 ):
     client.force_login(hmicfrs_monitor)
     first = record(client, assessed)
@@ -94,7 +70,7 @@ def test_a_second_request_reads_the_record_from_the_cache(
     # decision's conditions read them) and the record's version: nothing else the record shows.
     with django_assert_num_queries(6):
         second = record(client, assessed)
-    records.clear()
+    records_cache.clear()
     # Worked out again: evidence, forces, the authorities, the one-off holidays, the timeline's
     # log entries and moved dates.
     with django_assert_num_queries(12):
@@ -196,7 +172,7 @@ def test_a_one_off_holiday_shows_at_once_in_the_explanations(
 
 
 def test_a_moved_due_date_shows_at_once(client, hestia_member):
-    complaint = submitted(hestia_member)
+    complaint = submitted_on(hestia_member, RECEIVED)
     client.force_login(hestia_member)
     assert "27 November 2026 → 30 November 2026" not in cached(client, complaint)
 
@@ -258,7 +234,7 @@ def test_the_investigation_and_its_progress_reports_show_at_once(
 
 def test_the_next_day_is_worked_out_afresh(client, hestia_member):
     """Overdue is worked out for today: a record is kept for one day at most."""
-    complaint = submitted(hestia_member)
+    complaint = submitted_on(hestia_member, RECEIVED)
     # Due on Friday 27 November; overdue the next working day.
     with time_machine.travel(datetime(2026, 11, 27, 16, 0, tzinfo=LONDON), tick=False):
         client.force_login(hestia_member)
@@ -270,12 +246,12 @@ def test_the_next_day_is_worked_out_afresh(client, hestia_member):
 
 # --- Never shared between different links, never shown to who may not see it -------------------
 def test_the_link_to_the_investigation_is_shown_only_to_who_may_open_it(
-    client, team, hmicfrs_triager
+    client, team, hmicfrs_triager, records_cache
 ):
     investigation = investigation_in(Investigation.State.SCOPING, team)
     link = f'href="/investigations/{investigation.pk}/"'
     for first, second in ((team.lead, hmicfrs_triager), (hmicfrs_triager, team.lead)):
-        caches["records"].clear()
+        records_cache.clear()
         client.force_login(first)
         first_sees = cached(client, investigation.complaint)
         client.force_login(second)

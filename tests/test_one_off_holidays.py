@@ -3,25 +3,13 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import time_machine
-
 from complaints import services
 from complaints.models import SuperComplaint
-from tests.factories import ComplaintFactory, EvidenceFactory, UserFactory
+from tests.factories import UserFactory, submitted_on
 from workflow.models import DueDateChange, ExtraHoliday
 from workflow.services import add_extra_holiday, remove_extra_holiday
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def submitted_on(member, moment):
-    complaint = ComplaintFactory(organisation=member.organisation, created_by=member)
-    EvidenceFactory(complaint=complaint)
-    with time_machine.travel(moment, tick=False):
-        services.submit_complaint(
-            SuperComplaint.objects.get(pk=complaint.pk), by=member
-        )
-    return SuperComplaint.objects.get(pk=complaint.pk)
 
 
 def test_adding_a_holiday_recomputes_open_due_dates_and_logs_them(

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import caches
 from django.test import Client
 
 from accounts.models import Organisation
@@ -29,21 +28,7 @@ PUBLISHED_AT = datetime(2026, 1, 15, 10, 0, tzinfo=LONDON)
 # Responses are due 56 days after publication: on 12 March 2026.
 DUE_DAY = datetime(2026, 3, 12, 10, 0, tzinfo=LONDON)
 
-
-@pytest.fixture(autouse=True)
-def derived_cache(settings):
-    """The cache as in production (the tests' settings turn it off), empty."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "derived": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "test-page-cache",
-        },
-    }
-    cache = caches["derived"]
-    cache.clear()
-    yield cache
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("derived_cache")
 
 
 def at(moment):
