@@ -9,13 +9,15 @@ from django.contrib.auth.backends import ModelBackend
 
 
 class UserBackend(ModelBackend):
-    """Django's ModelBackend, loading the user's organisation in the same query as the user:
-    nearly every page reads it (scoping, navigation), so it saves a query on each request."""
+    """Django's ModelBackend, loading the user's organisation and roles in the same query as the
+    user: nearly every page reads them (scoping, permissions, navigation), so it saves two
+    queries on each request."""
 
     def get_user(self, user_id: Any) -> Any:
-        users = get_user_model()._default_manager.select_related("organisation")
+        model = get_user_model()
+        users = model.with_roles(model._default_manager.select_related("organisation"))
         try:
             user = users.get(pk=user_id)
-        except get_user_model().DoesNotExist:
+        except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -399,7 +399,7 @@ def test_complaint_list_queries(
         ComplaintFactory(organisation=org("hestia"), created_by=hestia_member)
     client.force_login(hestia_member)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         answer = client.get(list_url("complaint"))
 
     assert answer.json()["count"] == item_count
@@ -413,7 +413,7 @@ def test_investigation_list_queries(
         investigation_in(S.SCOPING)
     client.force_login(commissioner_monitor)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         answer = client.get(list_url("investigation"))
 
     assert answer.json()["count"] == item_count
@@ -428,7 +428,7 @@ def test_recommendation_and_response_list_queries(
 
     with django_assert_num_queries(5):
         recommendations = client.get(list_url("recommendation"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         responses = client.get(list_url("response"))
 
     assert recommendations.json()["count"] == item_count

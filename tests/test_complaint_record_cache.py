@@ -66,14 +66,14 @@ def test_a_second_request_reads_the_record_from_the_cache(
     client.force_login(hmicfrs_monitor)
     first = record(client, assessed)
 
-    # The session, the user with their organisation, their roles, the complaint, its views (the
+    # The session, the user with their organisation and roles, the complaint, its views (the
     # decision's conditions read them) and the record's version: nothing else the record shows.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         second = record(client, assessed)
     records_cache.clear()
     # Worked out again: evidence, forces, the authorities, the one-off holidays, the timeline's
     # log entries and moved dates.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         third = record(client, assessed)
 
     assert first == second == third

@@ -293,7 +293,7 @@ def test_dashboard_queries_do_not_grow_with_investigations(
         investigation_in(S.EVIDENCE_GATHERING, team)
     client.force_login(team.lead)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("investigations:dashboard"))
 
     assert len(response.context["rows"]) == item_count

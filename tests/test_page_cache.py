@@ -84,13 +84,13 @@ def test_a_second_dashboard_request_is_served_from_the_cache(
     client.force_login(hmicfrs_monitor)
     first = client.get("/monitoring/")
 
-    # The session, the user with their organisation, their roles, and the data version: nothing
+    # The session, the user with their organisation and roles, and the data version: nothing
     # else.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         second = client.get("/monitoring/")
     derived_cache.clear()
     # Worked out again: the figures, the filters' choices and the rows (as in test_monitoring).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         third = client.get("/monitoring/")
 
     assert main(first) == main(second) == main(third)
@@ -117,10 +117,10 @@ def test_a_second_list_request_is_served_from_the_cache(
     client.force_login(met_recipient)
     first = client.get("/responses/")
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         second = client.get("/responses/")
     derived_cache.clear()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         third = client.get("/responses/")
 
     assert main(first) == main(second) == main(third)

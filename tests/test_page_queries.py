@@ -21,9 +21,9 @@ def make(member, n, state):
 
 # (page, who looks, state of the complaints, queries whatever the number of complaints)
 LIST_PAGES = [
-    ("/complaints/intake/", "hmicfrs_triager", SuperComplaint.State.SUBMITTED, 5),
-    ("/complaints/", "hestia_member", SuperComplaint.State.SUBMITTED, 4),
-    ("/complaints/all/", "commissioner_monitor", SuperComplaint.State.ACKNOWLEDGED, 4),
+    ("/complaints/intake/", "hmicfrs_triager", SuperComplaint.State.SUBMITTED, 4),
+    ("/complaints/", "hestia_member", SuperComplaint.State.SUBMITTED, 3),
+    ("/complaints/all/", "commissioner_monitor", SuperComplaint.State.ACKNOWLEDGED, 3),
 ]
 
 

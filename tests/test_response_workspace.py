@@ -227,7 +227,7 @@ def test_list_page_queries_do_not_grow_with_complaints(
 
     # Two read the data version of the derived-content cache (off in tests: the page is worked
     # out); without a filter the counts by state also count the list's pages.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get(url("list"))
 
     assert len(page.context["responses"]) == n

@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import Role, RoleGrant, User
 from api.models import ApiToken
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
@@ -169,6 +170,24 @@ def test_a_disabled_users_live_session_and_tokens_stop_at_once(hestia_member):
     assert Client().get("/api/v1/complaints/", **bearer).status_code == 401
     # And the password no longer signs them in.
     assert sign_in(Client(), hestia_member.username).status_code == 200
+
+
+def test_roles_are_read_with_the_user_and_a_removed_one_stops_at_once(
+    hmicfrs_monitor, django_assert_num_queries
+):
+    RoleGrant.objects.create(user=hmicfrs_monitor, role=Role.TRIAGER)
+    user = User.with_roles(User.objects).get(pk=hmicfrs_monitor.pk)
+    with django_assert_num_queries(0):
+        assert user.roles == {Role.MONITOR, Role.TRIAGER}
+    client = Client()
+    sign_in(client, hmicfrs_monitor.username)
+    assert client.get("/monitoring/").status_code == 200
+    assert client.get("/complaints/intake/").status_code == 200
+
+    RoleGrant.objects.filter(user=hmicfrs_monitor, role=Role.TRIAGER).delete()
+
+    assert client.get("/complaints/intake/").status_code == 403
+    assert client.get("/monitoring/").status_code == 200
 
 
 def test_a_changed_password_ends_other_sessions(hestia_member):
