@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
-from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Aggregate, CharField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -152,17 +151,6 @@ class Role(models.TextChoices):
     MONITOR = "monitor", _("Monitor")
 
 
-class _CommaSeparated(Aggregate):
-    """The values joined with commas, in no particular order (roles hold no comma)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
-
-
 # Which roles make sense in which kind of organisation (DESIGN.md "Who uses it").
 ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
     OrganisationKind.DESIGNATED_BODY: (Role.MEMBER,),
@@ -231,19 +219,6 @@ class User(AbstractUser):
 
     objects = UserManager()
 
-    @staticmethod
-    def with_roles(users: QuerySet[User]) -> QuerySet[User]:
-        """`users`, each with its roles read in the same query, so that `roles` costs no query
-        of its own: it is read on every signed-in request."""
-        return users.annotate(
-            role_list=Subquery(
-                RoleGrant.objects.filter(user=OuterRef("pk"))
-                .values("user")
-                .annotate(roles=_CommaSeparated("role"))
-                .values("roles")
-            )
-        )
-
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -255,8 +230,6 @@ class User(AbstractUser):
     def roles(self) -> frozenset[str]:
         if not self.pk or self.organisation_id is None:
             return frozenset()
-        if "role_list" in self.__dict__:  # read with the user: User.with_roles()
-            return frozenset(filter(None, (self.role_list or "").split(",")))
         return frozenset(self.role_grants.values_list("role", flat=True))
 
     def has_role(self, role: str) -> bool:

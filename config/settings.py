@@ -166,6 +166,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 # How many reverse proxies stand in front of the app (0: trust only the socket's address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Django's database sessions, read with a statement made once (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # Sessions: SESSION_COOKIE_AGE without a request ends one (idle), SESSION_ABSOLUTE_TIMEOUT after
 # sign-in ends it whatever happens (OWASP ASVS 3.3.2: 30 minutes idle, 12 hours in all).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)

@@ -13,8 +13,10 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Role, RoleGrant, User
+from accounts.backends import signed_in_user
+from accounts.models import Organisation, Role, RoleGrant, User
 from api.models import ApiToken
+from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 START = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
@@ -172,13 +174,26 @@ def test_a_disabled_users_live_session_and_tokens_stop_at_once(hestia_member):
     assert sign_in(Client(), hestia_member.username).status_code == 200
 
 
-def test_roles_are_read_with_the_user_and_a_removed_one_stops_at_once(
+def test_the_user_is_read_with_organisation_and_roles_and_a_removed_role_stops_at_once(
     hmicfrs_monitor, django_assert_num_queries
 ):
     RoleGrant.objects.create(user=hmicfrs_monitor, role=Role.TRIAGER)
-    user = User.with_roles(User.objects).get(pk=hmicfrs_monitor.pk)
+    with django_assert_num_queries(1):
+        user = signed_in_user(str(hmicfrs_monitor.pk))
     with django_assert_num_queries(0):
         assert user.roles == {Role.MONITOR, Role.TRIAGER}
+        assert user.organisation == hmicfrs_monitor.organisation
+        assert user.organisation.kind == hmicfrs_monitor.organisation.kind
+    stored = User.objects.select_related("organisation").get(pk=user.pk)
+    for model, loaded, expected in (
+        (User, user, stored),
+        (Organisation, user.organisation, stored.organisation),
+    ):
+        for field in model._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(expected, field.attname)
+    assert timezone.is_aware(user.date_joined)
+    assert user._state.db == "default"
+    assert not user._state.adding
     client = Client()
     sign_in(client, hmicfrs_monitor.username)
     assert client.get("/monitoring/").status_code == 200
@@ -188,6 +203,18 @@ def test_roles_are_read_with_the_user_and_a_removed_one_stops_at_once(
 
     assert client.get("/complaints/intake/").status_code == 403
     assert client.get("/monitoring/").status_code == 200
+
+
+def test_a_user_without_an_organisation_or_an_unknown_id_loads_as_expected(db):
+    loner = UserFactory(organisation=None)
+    RoleGrant.objects.create(user=loner, role=Role.MONITOR)  # held, but counts nowhere
+
+    loaded = signed_in_user(loner.pk)
+
+    assert loaded.organisation is None
+    assert loaded.roles == frozenset()
+    assert signed_in_user(loner.pk + 1000) is None
+    assert signed_in_user("not a number") is None
 
 
 def test_a_changed_password_ends_other_sessions(hestia_member):

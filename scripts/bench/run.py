@@ -461,15 +461,22 @@ def main() -> int:
 
     # --- The report ------------------------------------------------------------------------------
     baseline = results[pages[0]["name"]]
-    peer = results.get(pages[-1]["name"], baseline)
+    no_peer = {
+        "p50_ms": 0,
+        "cpu_ms": 0,
+    }  # left out with --only: its ratios print as "–"
+    peer = next((results[p["name"]] for p in pages if p.get("peer")), no_peer)
     rows = []
     for page in pages:
         r = results[page["name"]]
         q_small = small_queries["queries"][page["name"]]
         q_large = queries["queries"][page["name"]]
+        # The baseline and the peer are what the pages are compared with: the p95 target is
+        # the pages', the rest holds for every row.
+        reference = page.get("reference", False)
         met = (
             r["requests"] >= MIN_REQUESTS
-            and r["p95_ms"] < P95_TARGET_MS
+            and (reference or r["p95_ms"] < P95_TARGET_MS)
             and r["errors"] == 0
             and q_small == q_large
         )
@@ -491,7 +498,7 @@ def main() -> int:
                 str(q_small),
                 str(q_large),
                 str(r["errors"]),
-                "yes" if met else "NO",
+                ("yes" if met else "NO") + (" (reference)" if reference else ""),
             ]
         )
     headers = [
@@ -526,8 +533,9 @@ def main() -> int:
     )
     out(
         "CPU ms/req: gunicorn master and workers (user+system) per request; DB CPU: the "
-        f"PostgreSQL backends of the app. Targets: p95 < {P95_TARGET_MS} ms, 0 errors, the same "
-        "queries at both scales."
+        f"PostgreSQL backends of the app. Targets: p95 < {P95_TARGET_MS} ms for every page, 0 "
+        "errors and the same queries at both scales for every row (the baseline and the peer are "
+        "references: no p95 target)."
     )
     out(table(rows, headers))
     out()
