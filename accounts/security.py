@@ -78,10 +78,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        user = getattr(request, "user", None)
-        authenticated = (user is not None and user.is_authenticated) or (
-            "Authorization" in request.headers
-        )
+        authenticated = _signed_in(request) or "Authorization" in request.headers
         if authenticated:
             # What is cached publicly is decided for anonymous visitors; a signed-in person's copy
             # of the same URL is private to them.
@@ -89,6 +86,16 @@ class SecurityHeadersMiddleware:
                 del response["Cache-Control"]
             add_never_cache_headers(response)
         return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    try:
+        return user is not None and user.is_authenticated
+    except Exception:  # noqa: BLE001 - already raised, logged and answered further in
+        # The user could not be read (the database unreachable, say: the response is then the
+        # 503 or 500 page). When in doubt, the response is treated as a signed-in person's.
+        return True
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -33,3 +33,4 @@ urlpatterns = [
 ]
 
 handler404 = "api.exceptions.not_found"
+handler500 = "config.errors.server_error"
