@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from accounts import backends
 from accounts.backends import signed_in_user
 from accounts.models import Organisation, Role, RoleGrant, User
 from api.models import ApiToken
@@ -215,6 +216,21 @@ def test_a_user_without_an_organisation_or_an_unknown_id_loads_as_expected(db):
     assert loaded.roles == frozenset()
     assert signed_in_user(loner.pk + 1000) is None
     assert signed_in_user("not a number") is None
+
+
+def test_on_another_database_the_user_is_read_through_the_orm(
+    hmicfrs_monitor, monkeypatch
+):
+    monkeypatch.setattr(backends, "_JOINED_ROLES", {})
+    backends._query.cache_clear()
+    try:
+        user = signed_in_user(hmicfrs_monitor.pk)
+    finally:
+        backends._query.cache_clear()
+
+    assert user == hmicfrs_monitor
+    assert user.organisation == hmicfrs_monitor.organisation
+    assert user.roles == {Role.MONITOR}
 
 
 def test_a_changed_password_ends_other_sessions(hestia_member):
