@@ -2,7 +2,6 @@
 
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import time_machine
 from pypdf import PdfReader
@@ -11,8 +10,8 @@ from complaints import services
 from complaints.letters import acknowledgement_letter
 from complaints.models import SuperComplaint
 from tests.factories import ComplaintFactory, EvidenceFactory
+from workflow.deadlines import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 HOSTILE_TITLE = (
     "Heddlu <b>Gwŷr</b> & <script>alert('ŵ')</script> </para><font size=40>big</font>"
 )

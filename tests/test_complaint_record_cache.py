@@ -4,7 +4,6 @@ never shown to someone who may not see the complaint."""
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -22,9 +21,9 @@ from tests.factories import (
     investigation_in,
     submitted_on,
 )
+from workflow.deadlines import LONDON
 from workflow.services import add_extra_holiday
 
-LONDON = ZoneInfo("Europe/London")
 S = SuperComplaint.State
 # A Monday: the acknowledgement is due five working days later, the decision target later still.
 RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)

@@ -1,7 +1,6 @@
 """Drafting and submitting: reg 4's requirements, the reference, due dates, the e-mail."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,8 +11,7 @@ from django_fsm import TransitionNotAllowed
 from complaints import services
 from complaints.models import SuperComplaint
 from tests.factories import ComplaintFactory, EvidenceFactory
-
-LONDON = ZoneInfo("Europe/London")
+from workflow.deadlines import LONDON
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """SI 2018/748 reg 2 working days and reg 5's acknowledgement clock; the response period."""
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from workflow.deadlines import (
+    LONDON,
     Calendar,
     acknowledgement_due,
     decision_target,
@@ -14,7 +14,6 @@ from workflow.deadlines import (
     response_due,
 )
 
-LONDON = ZoneInfo("Europe/London")
 PLAIN = Calendar()
 
 

@@ -3,7 +3,6 @@ rest are refused and leave no trace. What a held-back step still needs, in plain
 resume; the stage periods; and who may move the investigation on."""
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -21,11 +20,11 @@ from tests.factories import (
     org,
     prepare_to_leave,
 )
+from workflow.deadlines import LONDON
 from workflow.models import TransitionLog
 from workflow.transitions import actions_for, perform
 
 S = Investigation.State
-LONDON = ZoneInfo("Europe/London")
 PAUSE_REASON = "Waiting for the forces' data."
 ALLOWED = {
     "start_evidence_gathering": ({S.SCOPING}, S.EVIDENCE_GATHERING),

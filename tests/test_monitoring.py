@@ -4,7 +4,6 @@ import csv
 import io
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -23,8 +22,8 @@ from tests.factories import (
     published_report,
     response_in,
 )
+from workflow.deadlines import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 R = RecommendationResponse.State
 PUBLISHED_AT = datetime(2026, 1, 15, 10, 0, tzinfo=LONDON)
 # Responses are due 56 days after publication, on 12 March 2026: by 1 April those not made are late.

@@ -1,15 +1,13 @@
 """A proclaimed one-off bank holiday moves the due dates of open items, and says so."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from complaints import services
 from complaints.models import SuperComplaint
 from tests.factories import UserFactory, submitted_on
+from workflow.deadlines import LONDON
 from workflow.models import DueDateChange, ExtraHoliday
 from workflow.services import add_extra_holiday, remove_extra_holiday
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def test_adding_a_holiday_recomputes_open_due_dates_and_logs_them(

@@ -4,7 +4,6 @@ visibility, and never holding anything of the user who happened to fill it."""
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -21,8 +20,8 @@ from tests.factories import (
     published_report,
     response_in,
 )
+from workflow.deadlines import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 R = RecommendationResponse.State
 PUBLISHED_AT = datetime(2026, 1, 15, 10, 0, tzinfo=LONDON)
 # Responses are due 56 days after publication: on 12 March 2026.

@@ -5,7 +5,6 @@ fact-checkers, sent only once the change is committed. A failed publish leaves n
 import io
 import json
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -35,10 +34,10 @@ from tests.factories import (
     org,
 )
 from workflow import deadlines
+from workflow.deadlines import LONDON
 from workflow.models import TransitionLog
 
 S = Investigation.State
-LONDON = ZoneInfo("Europe/London")
 DRAFTED_AT = datetime(2026, 10, 1, 9, tzinfo=LONDON)
 PUBLISHED_AT = datetime(2026, 11, 4, 10, 15, tzinfo=LONDON)
 HOSTILE = "<b>x</b> & <script>"

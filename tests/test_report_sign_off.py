@@ -3,7 +3,6 @@ voids every standing approval; the draft's authors cannot approve it; publishing
 Also the guards on editing: stale edits save nothing, and withheld passages need a lawful ground."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -30,11 +29,11 @@ from tests.factories import (
     org,
     prepare_to_leave,
 )
+from workflow.deadlines import LONDON
 from workflow.models import TransitionLog
 from workflow.transitions import actions_for
 
 S = Investigation.State
-LONDON = ZoneInfo("Europe/London")
 APPROVED_AT = datetime(2026, 10, 5, 11, tzinfo=LONDON)
 EDITED_AT = datetime(2026, 10, 6, 15, 30, tzinfo=LONDON)
 SECRET = "The witness now lives at 4 Mill Lane."
