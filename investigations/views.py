@@ -687,6 +687,7 @@ def add_fact_check(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fact_check_comment(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     investigation = _visible(request, pk)
+    _require_work(request, investigation)
     fact_check = get_object_or_404(
         investigation.fact_check_requests.all(), pk=request_pk
     )
@@ -706,6 +707,8 @@ def fact_check_comment(request: HttpRequest, pk: int, request_pk: int) -> HttpRe
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     investigation = _visible(request, pk)
+    if not perms.can_sign_off(request.user, investigation):
+        raise PermissionDenied
     if request.POST.get("content_hash") != investigation.content_hash():
         messages.error(
             request,

@@ -218,6 +218,38 @@ def test_sign_off_through_the_page_is_bound_to_the_version_read(client, team):
     assert SignOff.objects.filter(investigation=investigation).count() == 1
 
 
+@pytest.mark.parametrize("content_hash", ["0" * 64, None])
+def test_who_may_not_sign_off_is_refused_before_the_version_is_compared(
+    client, team, commissioner_monitor, content_hash
+):
+    """Permission comes first: a stale or a current version makes no difference to them."""
+    investigation = investigation_in(S.SIGN_OFF, team)
+    current = content_hash or investigation.content_hash()
+
+    for person in (commissioner_monitor, team.lead):
+        client.force_login(person)
+        answer = client.post(url("approve", investigation), {"content_hash": current})
+
+        assert answer.status_code == 403, person
+    assert SignOff.objects.filter(investigation=investigation).count() == 0
+
+
+@pytest.mark.parametrize("text", ["", "Paragraph 4 names the wrong force."])
+def test_who_may_not_work_on_it_is_refused_before_the_comment_is_read(
+    client, team, commissioner_monitor, text
+):
+    investigation = investigation_in(S.FACT_CHECKING, team)
+    fact_check = investigation.fact_check_requests.get()
+    client.force_login(commissioner_monitor)
+
+    answer = client.post(
+        url("fact_check_comment", investigation, fact_check.pk), {"text": text}
+    )
+
+    assert answer.status_code == 403
+    assert fact_check.comments.count() == 0
+
+
 def test_the_author_is_told_they_cannot_sign_off(client, team):
     investigation = investigation_in(S.SIGN_OFF, team)
     approver = team.approvers[0]
