@@ -19,12 +19,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from playwright.sync_api import Page, expect, sync_playwright
 
 from accounts.models import Role, User
+from accounts.sessions import SessionStore
 from complaints import services as complaint_services
 from complaints.models import SuperComplaint
 from investigations import services as investigation_services
@@ -1025,3 +1026,54 @@ def test_the_audit_sees_violations(browser):
         'input#a aria-describedby="a-hint"',
         'a href="#nowhere"',
     ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    ("failure", "status", "heading"),
+    [
+        (
+            OperationalError("connection refused"),
+            503,
+            "Sorry, the service is unavailable",
+        ),
+        (
+            RuntimeError("a fault in the code"),
+            500,
+            "Sorry, there is a problem with the service",
+        ),
+    ],
+)
+def test_the_pages_of_a_server_failure_pass_axe(
+    browser, live_server, monkeypatch, capsys, hestia_member, failure, status, heading
+):
+    """The pages of a failure, served by the live server as its error handler makes them: reading
+    the signed-in person's session (the first query of their request) fails with `failure`."""
+    auditor = Auditor(browser, live_server.url)
+    context = audit_context(browser, viewport={"width": 1200, "height": 900})
+    auditor.sign_in(context, hestia_member.username)
+    page = context.new_page()
+
+    def fail(self):
+        raise failure
+
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", fail)
+    try:
+        auditor.visit(
+            page,
+            Visit(
+                "hestia_member",
+                "error",
+                reverse("complaints:list"),
+                status=status,
+                shows=f"h1:text('{heading}')",
+            ),
+        )
+    finally:
+        context.close()
+
+    with capsys.disabled():
+        print(f"\n{status} page: {len(auditor.violations)} axe violations")  # noqa: T201
+    assert len(auditor.audited) == 1
+    assert not auditor.violations, "\n".join(map(str, auditor.violations))
