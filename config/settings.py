@@ -217,12 +217,16 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # holds the records on complaints' pages the same way (complaints/page_cache.py): small (about
 # 20 KB each), and one or more per complaint, so kept apart from the large pages.
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
+# A derived page (recommendations/page_cache.py) is never stale for what goes through the services,
+# whose every change moves the data version; what is written behind their back (raw SQL, a data fix
+# in a shell) shows when the entries made before it expire, this many seconds after they were made.
+DERIVED_CACHE_SECONDS = 300
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "derived": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "derived",
-        "TIMEOUT": 24 * 60 * 60,
+        "TIMEOUT": DERIVED_CACHE_SECONDS,
         "OPTIONS": {"MAX_ENTRIES": 100},
     },
     "records": {

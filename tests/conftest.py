@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -113,7 +115,7 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def _cache_as_in_production(settings, alias: str):
+def _cache_as_in_production(settings, alias: str, **options: Any):
     """The cache `alias` in each process's memory as in production (the tests' settings turn the
     page caches off: see config/settings.py), empty before and after the test."""
     settings.CACHES = {
@@ -121,6 +123,7 @@ def _cache_as_in_production(settings, alias: str):
         alias: {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"test-{alias}",
+            **options,
         },
     }
     cache = caches[alias]
@@ -132,7 +135,9 @@ def _cache_as_in_production(settings, alias: str):
 @pytest.fixture
 def derived_cache(settings):
     """The derived-page cache (recommendations/page_cache.py) turned on."""
-    yield from _cache_as_in_production(settings, "derived")
+    yield from _cache_as_in_production(
+        settings, "derived", TIMEOUT=settings.DERIVED_CACHE_SECONDS
+    )
 
 
 @pytest.fixture

@@ -189,6 +189,32 @@ def test_a_renamed_organisation_shows_at_once(client, report, hmicfrs_monitor):
     assert "MOPAC (renamed)" in text(client, "/tracker/")
 
 
+def test_a_write_behind_the_services_back_shows_when_the_entries_expire(
+    client, report, hmicfrs_monitor, settings
+):
+    """Raw SQL leaves no log entry, so the data version stays: the entries made before it are
+    used until they expire, and the change shows within five minutes (as README promises)."""
+    public = Client()
+    client.force_login(hmicfrs_monitor)
+    made = DUE_DAY - timedelta(days=1)
+    with at(made):
+        assert headline(client)["Response rate"] == "0%"
+        assert tracker_counts(public) == [2, 2, 0, 0, 0, 0]
+
+        RecommendationResponse.objects.filter(pk=response_of(report, MET).pk).update(
+            state=R.RESPONSE_PUBLISHED,
+            outcome=RecommendationResponse.Outcome.ACCEPTED,
+            response_text="Accepted.",
+        )
+
+        assert headline(client)["Response rate"] == "0%"
+    with at(made + timedelta(seconds=settings.DERIVED_CACHE_SECONDS - 1)):
+        assert tracker_counts(public) == [2, 2, 0, 0, 0, 0]
+    with at(made + timedelta(minutes=5, seconds=1)):
+        assert headline(client)["Response rate"] == "50%"
+        assert tracker_counts(public) == [2, 1, 1, 0, 0, 0]
+
+
 def test_a_progress_update_is_found_at_once_by_the_trackers_search(
     client, report, met_recipient
 ):
