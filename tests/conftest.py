@@ -23,6 +23,13 @@ from tests.factories import (
     published_report,
 )
 
+# The `figure` fixture and the hooks that print the figures at the end of the run.
+from tests.figures import (  # noqa: F401
+    figure,
+    pytest_runtest_logreport,
+    pytest_terminal_summary,
+)
+
 # The tests that take tens of seconds each, with their rough cost in seconds on one core. Under
 # xdist they are spread over the workers and started first (`_spread_the_long_tests`); otherwise
 # one of them can start last and leave a core idle for a minute or two at the end of the run.

@@ -923,7 +923,7 @@ def narrow(visits: list[Visit]) -> list[Visit]:
 def test_every_page_passes_axe_for_every_role_and_state(
     browser,
     live_server,
-    capsys,
+    figure,
     hestia_member,
     hmicfrs_triager,
     team,
@@ -977,8 +977,7 @@ def test_every_page_passes_axe_for_every_role_and_state(
         f"  Django admin (third party, reported, not fixed): {rule} on {route}"
         for route, rule in sorted(admin)
     )
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))  # noqa: T201
+    figure("\n" + "\n".join(lines))
     problems = []
     if missing:
         problems.append(
@@ -1046,7 +1045,7 @@ def test_the_audit_sees_violations(browser):
     ],
 )
 def test_the_pages_of_a_server_failure_pass_axe(
-    browser, live_server, monkeypatch, capsys, hestia_member, failure, status, heading
+    browser, live_server, monkeypatch, figure, hestia_member, failure, status, heading
 ):
     """The pages of a failure, served by the live server as its error handler makes them: reading
     the signed-in person's session (the first query of their request) fails with `failure`."""
@@ -1073,7 +1072,6 @@ def test_the_pages_of_a_server_failure_pass_axe(
     finally:
         context.close()
 
-    with capsys.disabled():
-        print(f"\n{status} page: {len(auditor.violations)} axe violations")  # noqa: T201
+    figure(f"\n{status} page: {len(auditor.violations)} axe violations")
     assert len(auditor.audited) == 1
     assert not auditor.violations, "\n".join(map(str, auditor.violations))

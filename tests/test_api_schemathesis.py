@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -160,7 +159,7 @@ def exercise(
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p or "anonymous")
 def test_every_get_operation_answers_as_documented(
-    db, app_in_process, unthrottled, quiet_client_errors, capfd, persona
+    db, app_in_process, unthrottled, quiet_client_errors, figure, persona
 ):
     call_command("seed_demo", stdout=io.StringIO())
     headers = {}
@@ -177,11 +176,10 @@ def test_every_get_operation_answers_as_documented(
         if "ALL" in METHODS or operation.method.upper() in METHODS:
             exercise(operation, headers, tally)
 
-    with capfd.disabled():
-        sys.stderr.write(
-            f"\nschemathesis: {persona or 'anonymous'}: {tally.cases} cases, "
-            f"{tally.server_errors} server errors, "
-            f"{tally.schema_violations} schema violations\n"
-        )
+    figure(
+        f"schemathesis: {persona or 'anonymous'}: {tally.cases} cases, "
+        f"{tally.server_errors} server errors, "
+        f"{tally.schema_violations} schema violations"
+    )
     assert (tally.server_errors, tally.schema_violations) == (0, 0), tally.report()
     assert tally.cases > 0

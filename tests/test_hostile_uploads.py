@@ -273,7 +273,7 @@ def test_the_zip_bomb_really_expands_to_600_mb_of_zeros():
 
 
 # --- Refused by every upload form, nothing written ------------------------------------------------
-def print_corpus_table(capsys, route: Route, rows: list, elapsed: float) -> None:
+def print_corpus_table(figure, route: Route, rows: list, elapsed: float) -> None:
     """The figure: N hostile files, N refused; for the draft complaint's form, the whole table."""
     refused_count = sum(refused for _, refused, _ in rows)
     lines = [
@@ -289,15 +289,14 @@ def print_corpus_table(capsys, route: Route, rows: list, elapsed: float) -> None
                 f"{name:<34} {item.what:<66} {'yes' if refused else 'NO':<8} "
                 f"{' / '.join(messages)}"
             )
-    with capsys.disabled():
-        print("\n\n" + "\n".join(lines) + "\n")  # noqa: T201
+    figure("\n\n" + "\n".join(lines) + "\n")
 
 
 @pytest.mark.parametrize(
     "route_fixture", ["complaint_route", "response_route", "investigation_route"]
 )
 def test_every_hostile_upload_is_refused_with_its_message_and_nothing_is_written(
-    request, db, watched, capsys, route_fixture
+    request, db, watched, figure, route_fixture
 ):
     route = request.getfixturevalue(route_fixture)
     # tmp_path holds MEDIA_ROOT (tests/conftest.py) and the upload temporary folder; its parent,
@@ -315,7 +314,7 @@ def test_every_hostile_upload_is_refused_with_its_message_and_nothing_is_written
         expected.append((item.id, route.refused_status, [item.message], 0, True))
         refused = status == route.refused_status and stored == 0 and bool(messages)
         rows.append((item, refused, messages))
-    print_corpus_table(capsys, route, rows, time.perf_counter() - started)
+    print_corpus_table(figure, route, rows, time.perf_counter() - started)
 
     assert seen == expected
     assert files_under(watched.parent) == stored_before

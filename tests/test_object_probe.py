@@ -655,7 +655,7 @@ def _found(url: str, response: Any) -> int:
     return json.loads(response.body)["count"]
 
 
-def test_no_persona_reaches_an_object_or_text_it_may_not_see(db, capsys):
+def test_no_persona_reaches_an_object_or_text_it_may_not_see(db, figure):
     started = time.monotonic()
     world = build_world()
     probe = Probe(world)
@@ -668,15 +668,14 @@ def test_no_persona_reaches_an_object_or_text_it_may_not_see(db, capsys):
     probe_filters(probe, clients)
     searches = probe_search(probe, clients)
 
-    with capsys.disabled():
-        print(  # noqa: T201
-            f"\nObject probe: {len(PERSONAS)} personas × {objects} objects × {url_names} URLs "
-            f"= {object_requests} requests; {probe.scanned - object_scans} list/export/search "
-            f"bodies scanned for {len(world.markers)} markers (and every object page), "
-            f"{searches} searches of the public data for them; {len(probe.leaks)} leaks "
-            f"({probe.requests} requests in all, {time.monotonic() - started:.1f} s, "
-            f"{time.process_time() - cpu:.1f} s CPU)"
-        )
+    figure(
+        f"\nObject probe: {len(PERSONAS)} personas × {objects} objects × {url_names} URLs "
+        f"= {object_requests} requests; {probe.scanned - object_scans} list/export/search "
+        f"bodies scanned for {len(world.markers)} markers (and every object page), "
+        f"{searches} searches of the public data for them; {len(probe.leaks)} leaks "
+        f"({probe.requests} requests in all, {time.monotonic() - started:.1f} s, "
+        f"{time.process_time() - cpu:.1f} s CPU)"
+    )
     assert not probe.leaks, "\n".join(probe.leaks)
     assert not probe.mismatches, "\n".join(probe.mismatches)
     # Every marker reached someone allowed to read it: the scan looks where the text is shown.
@@ -714,7 +713,7 @@ def _counts(world: World, persona: str) -> dict[str, Any]:
     return shown
 
 
-def test_counts_do_not_move_for_data_others_may_not_see(db, capsys):
+def test_counts_do_not_move_for_data_others_may_not_see(db, figure):
     world = build_world()
     who = (
         "recipient_other",
@@ -738,10 +737,9 @@ def test_counts_do_not_move_for_data_others_may_not_see(db, capsys):
     assert after["commissioner"]["monitoring rows"] == (
         before["commissioner"]["monitoring rows"] + 2
     )
-    with capsys.disabled():
-        print(  # noqa: T201
-            f"\nCounts: Kent {before['recipient_other']['api']} responses, Hestia "
-            f"{before['charity']['api']}, MOPAC {before['recipient_partner']['api']}, before and "
-            f"after 2 of the Met's alone were added (the Met: {before['recipient_own']['api']} → "
-            f"{after['recipient_own']['api']})"
-        )
+    figure(
+        f"\nCounts: Kent {before['recipient_other']['api']} responses, Hestia "
+        f"{before['charity']['api']}, MOPAC {before['recipient_partner']['api']}, before and "
+        f"after 2 of the Met's alone were added (the Met: {before['recipient_own']['api']} → "
+        f"{after['recipient_own']['api']})"
+    )

@@ -842,7 +842,7 @@ def _ask(client: Any, case: Case, url: str, world: World, **headers: Any) -> Any
         return f"exception {type(error).__name__}: {error}"
 
 
-def test_every_persona_gets_what_the_table_says_on_every_route(db, capsys):
+def test_every_persona_gets_what_the_table_says_on_every_route(db, figure):
     started = time.monotonic()
     cpu = time.process_time()
     world = build_world()
@@ -879,13 +879,12 @@ def test_every_persona_gets_what_the_table_says_on_every_route(db, capsys):
                 how=" (Bearer token)",
             )
 
-    with capsys.disabled():
-        print(  # noqa: T201
-            f"\nRoute matrix: {len(keys)} routes × {len(PERSONAS)} personas = "
-            f"{tally.requests} requests ({sum(len(table[k]) for k in keys)} cases, "
-            f"Bearer token included), {len(tally.unexpected_allows)} unexpected allows, "
-            f"{len(tally.mismatches)} other mismatches ({time.monotonic() - started:.1f} s, "
-            f"{time.process_time() - cpu:.1f} s CPU)"
-        )
+    figure(
+        f"\nRoute matrix: {len(keys)} routes × {len(PERSONAS)} personas = "
+        f"{tally.requests} requests ({sum(len(table[k]) for k in keys)} cases, "
+        f"Bearer token included), {len(tally.unexpected_allows)} unexpected allows, "
+        f"{len(tally.mismatches)} other mismatches ({time.monotonic() - started:.1f} s, "
+        f"{time.process_time() - cpu:.1f} s CPU)"
+    )
     assert not tally.unexpected_allows, "\n".join(tally.unexpected_allows)
     assert not tally.mismatches, "\n".join(tally.mismatches)

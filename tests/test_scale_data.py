@@ -262,7 +262,7 @@ def bench_tasks():
 
 
 def test_every_benched_page_makes_the_same_queries_with_three_times_the_data(
-    db, capsys
+    db, figure
 ):
     """What `make bench` checks at scale 1 and 10, here with one report and then three: the
     same count, page by page (the bench's own counting, through the test client)."""
@@ -280,8 +280,7 @@ def test_every_benched_page_makes_the_same_queries_with_three_times_the_data(
         f"  {name:<28} {count:>3} {large['queries'][name]:>3}"
         for name, count in small["queries"].items()
     ]
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))  # noqa: T201
+    figure("\n" + "\n".join(lines))
     assert large["responses"] > 2.5 * small["responses"]
     assert large["queries"] == small["queries"]
     assert small["queries"]["baseline (/healthz)"] == 0

@@ -1115,7 +1115,7 @@ class ResponseMachine(WorkflowMachine):
 
 
 # --- The tests --------------------------------------------------------------------------------------------
-def run(machine: type[WorkflowMachine], world: dict[str, Any], capsys: Any) -> None:
+def run(machine: type[WorkflowMachine], world: dict[str, Any], figure: Any) -> None:
     machine.stats = stats = Stats()
     try:
         run_state_machine_as_test(lambda: machine(world), settings=SETTINGS)
@@ -1137,26 +1137,25 @@ def run(machine: type[WorkflowMachine], world: dict[str, Any], capsys: Any) -> N
             f"stateful {name}: transitions taken: {taken}"
             + (f"; never taken: {', '.join(never)}" if never else ""),
         ]
-        with capsys.disabled():
-            print("\n" + "\n".join(lines))  # noqa: T201
+        figure("\n" + "\n".join(lines))
 
 
 @pytest.mark.django_db
-def test_complaint_workflow_against_its_model(capsys):
+def test_complaint_workflow_against_its_model(figure):
     world = make_personas(*ComplaintModel.PERSONAS)
 
-    run(ComplaintMachine, world, capsys)
+    run(ComplaintMachine, world, figure)
 
 
 @pytest.mark.django_db
-def test_investigation_workflow_against_its_model(capsys):
+def test_investigation_workflow_against_its_model(figure):
     world = make_personas(*InvestigationModel.PERSONAS)
 
-    run(InvestigationMachine, world, capsys)
+    run(InvestigationMachine, world, figure)
 
 
 @pytest.mark.django_db
-def test_response_workflow_against_its_model(capsys):
+def test_response_workflow_against_its_model(figure):
     world = make_personas(
         *ResponseModel.PERSONAS,
         "lead",
@@ -1186,4 +1185,4 @@ def test_response_workflow_against_its_model(capsys):
     assert met.due_on == mopac.due_on
     world.update(met_response=met.pk, mopac_response=mopac.pk, due_on=met.due_on)
 
-    run(ResponseMachine, world, capsys)
+    run(ResponseMachine, world, figure)

@@ -940,7 +940,7 @@ def add_what_the_demo_lacks() -> None:
             )
 
 
-def test_every_text_field_reaches_every_channel_inert(db, capsys):
+def test_every_text_field_reaches_every_channel_inert(db, figure):
     started = time.process_time()
     rounds = FULL_ROUNDS + CSV_ROUNDS
     assert all(any(p in text for text in rounds) for p in PAYLOADS.values())
@@ -970,8 +970,7 @@ def test_every_text_field_reaches_every_channel_inert(db, capsys):
         f"  rounds took {timings} s of CPU; all {time.process_time() - started:.1f} s",
         f"  never shown: {sorted({f.label for f in fields} - shown)}",
     ]
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))  # noqa: T201
+    figure("\n" + "\n".join(lines))
 
     assert tally.live == []
     assert tally.formula_cells == []
@@ -1030,7 +1029,7 @@ def test_hostile_text_typed_into_the_forms_reaches_every_channel_inert(
     mopac_recipient,
     hmicfrs_monitor,
     django_capture_on_commit_callbacks,
-    capsys,
+    figure,
 ):
     started = time.process_time()
     people = [hestia_member, hmicfrs_triager, *approvers.values(), met_recipient]
@@ -1465,8 +1464,7 @@ def test_hostile_text_typed_into_the_forms_reaches_every_channel_inert(
         f"  took {time.process_time() - started:.1f} s of CPU",
         f"  never shown: {sorted(set(typed.needles) - shown)}",
     ]
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))  # noqa: T201
+    figure("\n" + "\n".join(lines))
     assert tally.live == []
     assert tally.formula_cells == []
     assert tally.injected_headers == []
